@@ -1,0 +1,1 @@
+"""One module per `evbench` subcommand; see `benchmark.cli`."""

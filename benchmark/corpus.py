@@ -1,0 +1,174 @@
+"""Loading a corpus laid out like `gold/`: documents, manifest, ontology, annotations.
+
+The default corpus is the bundled one (the `gold` data package); any directory laid out the
+same way works, so users can score on their own data and tests can build synthetic corpora.
+Every document is checked against the sha256 in the manifest: a changed byte stops the run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+from benchmark.problems import InputError, Problem
+
+SCORED_KINDS = frozenset({"article", "related-article"})
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of a document: `article`, `related-article` (scored) or `chrome` (never scored)."""
+
+    kind: str
+    start: int
+    end: int
+    outlet: str | None = None
+
+    @property
+    def scored(self) -> bool:
+        return self.kind in SCORED_KINDS
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    text: str
+    headline: str | None
+    outlets: tuple[str, ...]
+    published: str | None
+    segments: tuple[Segment, ...]
+
+    def segment_at(self, offset: int) -> Segment | None:
+        for seg in self.segments:
+            if seg.start <= offset < seg.end:
+                return seg
+        return None
+
+    def in_chrome(self, start: int, end: int) -> bool:
+        """A span is in chrome when it lies (wholly or by its start) in an unscored segment."""
+        seg = self.segment_at(start)
+        return seg is not None and not seg.scored
+
+    @cached_property
+    def chrome_ranges(self) -> tuple[tuple[int, int], ...]:
+        return tuple((s.start, s.end) for s in self.segments if not s.scored)
+
+
+@dataclass(frozen=True)
+class EventType:
+    name: str
+    definition: str
+    roles: tuple[str, ...]
+    verbal_triggers: tuple[str, ...]
+    nominal_triggers: tuple[str, ...]
+    ace2005: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Ontology:
+    types: dict[str, EventType]
+    realis: tuple[str, ...]
+    entity_types: tuple[str, ...]
+
+    def roles_for(self, type_name: str) -> tuple[str, ...]:
+        return self.types[type_name].roles
+
+    @cached_property
+    def all_roles(self) -> frozenset[str]:
+        return frozenset(r for t in self.types.values() for r in t.roles)
+
+
+@dataclass(frozen=True)
+class Corpus:
+    root: Path
+    documents: dict[str, Document]
+    ontology: Ontology
+
+    @property
+    def annotations_dir(self) -> Path:
+        return self.root / "annotations"
+
+    @property
+    def schema_dir(self) -> Path:
+        return self.root / "schema"
+
+    def checksum(self) -> str:
+        """One sha256 over the manifest's document hashes: names the corpus a result was made on."""
+        joined = "".join(f"{d}:{_sha256_file(self.root / 'documents' / f'{d}.txt')}\n" for d in sorted(self.documents))
+        return hashlib.sha256(joined.encode()).hexdigest()
+
+
+def default_gold_dir() -> Path:
+    """The bundled corpus, found through the `gold` package so any working directory works."""
+    return Path(str(resources.files("gold")))
+
+
+def _sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _read_json(path: Path) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError([Problem(str(path), "", "file not found", "point --gold at a directory laid out like gold/ (manifest.json, ontology.json, documents/)")]) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError([Problem(str(path), "", f"not valid UTF-8 JSON: {exc}", "repair the file")]) from None
+
+
+def load_ontology(path: Path) -> Ontology:
+    raw = _read_json(path)
+    types = {
+        t["name"]: EventType(
+            name=t["name"],
+            definition=t["definition"],
+            roles=tuple(t["roles"]),
+            verbal_triggers=tuple(t.get("triggers", {}).get("verbal", ())),
+            nominal_triggers=tuple(t.get("triggers", {}).get("nominal", ())),
+            ace2005=tuple(t.get("ace2005", ())),
+        )
+        for t in raw["event_types"]
+    }
+    return Ontology(types=types, realis=tuple(raw["realis"]), entity_types=tuple(raw["entity_types"]))
+
+
+def load_corpus(root: Path | str | None = None, *, verify: bool = True) -> Corpus:
+    """Load a corpus directory; with `verify`, stop on any document whose sha256 differs."""
+    root = Path(root) if root is not None else default_gold_dir()
+    if not root.is_dir():
+        raise InputError([Problem(str(root), "", "corpus directory not found", "pass a directory laid out like gold/")])
+    manifest = _read_json(root / "manifest.json")
+    problems: list[Problem] = []
+    documents: dict[str, Document] = {}
+    for i, entry in enumerate(manifest["documents"]):
+        doc_id = entry["doc_id"]
+        path = root / "documents" / f"{doc_id}.txt"
+        if not path.is_file():
+            problems.append(Problem(str(path), "", "document listed in the manifest is missing", "restore the file from the corpus release"))
+            continue
+        raw = path.read_bytes()
+        if verify and hashlib.sha256(raw).hexdigest() != entry["sha256"]:
+            problems.append(
+                Problem(
+                    str(path),
+                    f"$.documents[{i}].sha256",
+                    "document text does not match the sha256 in manifest.json (the text was changed)",
+                    "restore the original document bytes; offsets in every annotation depend on them",
+                )
+            )
+            continue
+        documents[doc_id] = Document(
+            doc_id=doc_id,
+            text=raw.decode("utf-8"),
+            headline=entry.get("headline"),
+            outlets=tuple(entry.get("outlets", ())),
+            published=entry.get("published"),
+            segments=tuple(Segment(s["kind"], s["start"], s["end"], s.get("outlet")) for s in entry["segments"]),
+        )
+    if problems:
+        raise InputError(problems)
+    return Corpus(root=root, documents=documents, ontology=load_ontology(root / "ontology.json"))

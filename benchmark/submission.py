@@ -1,0 +1,167 @@
+"""Loading submissions (JSON or JSONL) and the gold, and writing annotations back out.
+
+A submission is `{"system": ..., "documents": [...]}` as JSON, or one document object per line
+as JSONL (chosen by the file extension). The gold is one file per document under
+`<corpus>/annotations/`, in the same event format plus gold-only fields.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from benchmark.corpus import Corpus
+from benchmark.problems import InputError, Problem
+from benchmark.reading import is_jsonl, iter_jsonl, max_bytes_from_env, read_json
+from benchmark.validation import build_annotation, schema_problems
+from scorers.model import Annotation, Argument, EventMention, Span
+
+
+def _json_documents(raw: object, file: str, corpus: Corpus) -> tuple[list[tuple[str, object]], str | None, list[Problem]]:
+    """Split a JSON submission into its document objects, checking the top level first."""
+    if not isinstance(raw, dict):
+        kind = type(raw).__name__.replace("list", "array").replace("dict", "object")
+        return [], None, [Problem(file, "$", f"top level is a JSON {kind}, not an object", 'wrap it as {"system": "...", "documents": [...]}')]
+    top = {k: v for k, v in raw.items() if k != "documents"}
+    top["documents"] = []
+    problems = schema_problems(top, file, "", corpus.schema_dir / "submission.schema.json")
+    if "documents" not in raw:
+        problems = [p for p in problems if "documents" not in p.message] + [
+            Problem(file, "$", "missing the 'documents' field", 'add "documents": [ {"doc_id": ..., "events": [...]} ]')
+        ]
+        return [], None, problems
+    if not isinstance(raw["documents"], list):
+        return [], None, problems + [Problem(file, "$.documents", "'documents' is not an array", "make it an array of document objects")]
+    docs = [(f"$.documents[{i}]", d) for i, d in enumerate(raw["documents"])]
+    system = raw.get("system") if isinstance(raw.get("system"), str) else None
+    return docs, system, problems
+
+
+def _jsonl_documents(path: Path, max_bytes: int, sink: list[Problem]) -> Iterator[tuple[str, object]]:
+    try:
+        for number, obj in iter_jsonl(path, max_bytes):
+            yield f"line {number}", obj
+    except InputError as exc:
+        sink.extend(exc.problems)
+
+
+def check_submission(path: Path | str, corpus: Corpus, *, max_bytes: int | None = None) -> tuple[Annotation | None, list[Problem]]:
+    """Validate a submission file; return its annotation (None if invalid) and every problem."""
+    path = Path(path)
+    max_bytes = max_bytes or max_bytes_from_env()
+    file = str(path)
+    try:
+        if is_jsonl(path):
+            read_problems: list[Problem] = []
+            docs = _jsonl_documents(path, max_bytes, read_problems)
+            annotation, problems = build_annotation(docs, corpus, file)
+            system = None
+            problems = read_problems + problems
+        else:
+            raw = read_json(path, max_bytes)
+            docs, system, top_problems = _json_documents(raw, file, corpus)
+            annotation, problems = build_annotation(docs, corpus, file, system=system)
+            problems = top_problems + problems
+    except InputError as exc:
+        return None, exc.problems
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    if annotation is not None and system is not None:
+        annotation = Annotation(documents=annotation.documents, system=system)
+    return annotation, problems
+
+
+def load_submission(path: Path | str, corpus: Corpus, *, max_bytes: int | None = None) -> Annotation:
+    """Load a valid submission or raise InputError with every problem."""
+    annotation, problems = check_submission(path, corpus, max_bytes=max_bytes)
+    if annotation is None:
+        raise InputError(problems)
+    return annotation
+
+
+def check_gold(corpus: Corpus) -> tuple[Annotation | None, list[Problem]]:
+    """Validate every gold file under `<corpus>/annotations/` with the gold-only rules too."""
+    problems: list[Problem] = []
+    docs: list[tuple[str, object]] = []
+    files = sorted(corpus.annotations_dir.glob("*.json")) if corpus.annotations_dir.is_dir() else []
+    for path in files:
+        try:
+            raw = read_json(path, max_bytes_from_env())
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        if isinstance(raw, dict) and raw.get("doc_id") != path.stem:
+            problems.append(Problem(str(path), "$.doc_id", f"doc_id {raw.get('doc_id')!r} does not match the file name", f"name the file {raw.get('doc_id')}.json or fix doc_id"))
+            continue
+        docs.append((str(path), raw))
+    documents = {}
+    for file, raw in docs:
+        annotation, found = build_annotation([("", raw)], corpus, file, gold=True)
+        problems.extend(found)
+        if annotation is not None:
+            documents.update(annotation.documents)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return Annotation(documents=documents, system="gold"), problems
+
+
+def load_gold(corpus: Corpus) -> Annotation:
+    annotation, problems = check_gold(corpus)
+    if annotation is None:
+        raise InputError(problems)
+    return annotation
+
+
+def load_reference(path: Path | str | None, corpus: Corpus) -> Annotation:
+    """The reference to score against: the corpus gold, or any submission-format file."""
+    return load_gold(corpus) if path is None else load_submission(path, corpus)
+
+
+def span_to_json(span: Span) -> dict:
+    out: dict = {}
+    if span.has_offsets:
+        out["start"], out["end"] = span.start, span.end
+    out["text"] = span.text
+    return out
+
+
+def event_to_json(event: EventMention, *, with_entities: bool = True) -> dict:
+    out: dict = {"id": event.id, "type": event.type}
+    if event.realis is not None:
+        out["realis"] = event.realis
+    out["trigger"] = span_to_json(event.trigger)
+    out["arguments"] = [_argument_to_json(a, with_entities) for a in event.arguments]
+    if event.cluster is not None:
+        out["cluster"] = event.cluster
+    return out
+
+
+def _argument_to_json(arg: Argument, with_entities: bool) -> dict:
+    out = {"role": arg.role, **span_to_json(arg.span)}
+    if with_entities and arg.entity is not None:
+        out["entity"] = arg.entity
+    return out
+
+
+def annotation_to_submission(annotation: Annotation, *, system: str | None = None, with_entities: bool = True) -> dict:
+    """An annotation as a submission-format object (the gold export scores 1.0 against the gold)."""
+    documents = []
+    for doc_id in sorted(annotation.documents):
+        doc = annotation.documents[doc_id]
+        entry: dict = {"doc_id": doc_id, "events": [event_to_json(e, with_entities=with_entities) for e in doc.events]}
+        if with_entities and doc.entities:
+            entry["entities"] = [
+                {"id": e.id, "type": e.type, "mentions": [span_to_json(m) for m in e.mentions]} for e in doc.entities
+            ]
+        documents.append(entry)
+    return {"system": system or annotation.system or "unnamed", "documents": documents}
+
+
+def write_submission(annotation: Annotation, path: Path, *, system: str | None = None) -> None:
+    data = annotation_to_submission(annotation, system=system)
+    if path.suffix.lower() in {".jsonl", ".ndjson"}:
+        text = "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in data["documents"])
+    else:
+        text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    path.write_text(text, encoding="utf-8")

@@ -1,0 +1,1 @@
+"""Pure metric code for evbench: plain data in, counts and scores out; no I/O, no printing."""

@@ -1,0 +1,541 @@
+"""Coreference metrics over partitions of mentions (MUC, B3, CEAF-m/e, BLANC, LEA).
+
+The numbers follow the CoNLL reference scorer v8.01
+(``conll/reference-coreference-scorers``, ``lib/CorScorer.pm``; Pradhan et al.
+2014, "Scoring Coreference Partitions of Predicted Mentions: A Reference
+Implementation", ACL) so that results can be compared with published tables.
+
+Input model
+    A *partition* is an iterable of clusters; a cluster is an iterable of
+    hashable mention keys (spans, ids, ...).  Two mentions are the same mention
+    iff their keys are equal.  Empty clusters are ignored.  A mention listed
+    twice in the same cluster counts once (the reference scorer de-duplicates
+    the same way, test TC-A-7).  A mention in two different clusters of one
+    partition is a ``ValueError``: the reference scorer silently keeps the
+    first occurrence, which makes the score depend on input order, so we refuse.
+
+Choices shared with the reference scorer v8.01
+    * Singletons are kept.  (The CoNLL-2012 shared task removed them before
+      scoring; KBP keeps them, and so do we.  Drop them upstream if wanted.)
+    * Twinless mentions (in only one of key / response) are not manipulated:
+      since v6.0 the scorer compares the partitions exactly as given (the
+      Cai & Strube 2010 variants were removed).  Hence a response mention absent
+      from the key still counts in every precision denominator (MUC links,
+      B3 / CEAF-m mentions, CEAF-e entities, LEA importance) and earns no
+      credit, and symmetrically for key mentions absent from the response.
+    * BLANC is the Luo et al. (2014) extension to predicted mentions:
+      coreference links are the mention pairs inside a cluster, non-coreference
+      links the pairs across two clusters, each taken over that partition's own
+      mentions; correct links are the links present in both.
+    * LEA (Moosavi & Strube 2016) gives a singleton entity one "self link",
+      resolved iff the mention is a singleton in the other partition too, as in
+      the LEA scorer and the expected values of the reference ``TestCases.README``.
+
+Zero division (one rule, in :func:`_ratio`)
+    A ratio with a zero denominator is 0.0 and F1 is 0.0 when P + R = 0, exactly
+    like ``ShowRPF`` in the reference scorer.  So an empty key and empty
+    response score 0 (not 1) on every metric, and MUC is 0 when the key has
+    only singletons (reference test TC-N-1).  The only reference convention that
+    is not a plain ratio is BLANC's: when the key has no coreference links
+    (resp. no non-coreference links) BLANC is the non-coreference (resp.
+    coreference) score alone, and 0 when the key has no links at all
+    (``ComputeBLANCFromCounts``); see :class:`BlancCounts`.
+
+Several documents
+    Every metric returns raw counts, and counts add (``a + b``, ``sum(...)``),
+    so a corpus score is computed from summed counts (micro-average, as the
+    reference scorer and KBP do).  BLANC keeps its four link-count pairs for
+    that reason.  The CoNLL average is never summed: recompute it with
+    :func:`conll_f1` from summed counts (:func:`sum_scores` does both).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+Cluster = frozenset  # of hashable mention keys
+Partition = Iterable[Iterable[Hashable]]
+
+__all__ = [
+    "CONLL_METRICS",
+    "COREF_METRICS",
+    "BlancCounts",
+    "Cluster",
+    "CorefCounts",
+    "Partition",
+    "b_cubed",
+    "blanc",
+    "ceaf_e",
+    "ceaf_m",
+    "conll_f1",
+    "lea",
+    "muc",
+    "score_all",
+    "sum_scores",
+]
+
+
+def _ratio(num: float, den: float) -> float:
+    """num / den, with 0/0 (and x/0) read as 0.0, as the reference scorer does."""
+    return num / den if den else 0.0
+
+
+def _harmonic_mean(precision: float, recall: float) -> float:
+    """F1 of a precision/recall pair; 0.0 when both are 0 (reference ``ShowRPF``)."""
+    total = precision + recall
+    return 2 * precision * recall / total if total else 0.0
+
+
+@dataclass(frozen=True)
+class CorefCounts:
+    """Raw numerators and denominators of one metric, kept so documents can be summed.
+
+    Scores derived from them (recall, precision, f1) are never stored, because
+    averaging per-document scores is not what the reference scorer reports.
+    """
+
+    recall_num: float = 0.0
+    recall_den: float = 0.0
+    precision_num: float = 0.0
+    precision_den: float = 0.0
+
+    @property
+    def recall(self) -> float:
+        return _ratio(self.recall_num, self.recall_den)
+
+    @property
+    def precision(self) -> float:
+        return _ratio(self.precision_num, self.precision_den)
+
+    @property
+    def f1(self) -> float:
+        return _harmonic_mean(self.precision, self.recall)
+
+    def __add__(self, other: object) -> CorefCounts:
+        # Only counts of the same kind add up: BLANC counts mean something else.
+        if type(other) is not type(self):
+            return NotImplemented
+        return type(self)(
+            *(getattr(self, f.name) + getattr(other, f.name) for f in dataclasses.fields(self))
+        )
+
+    def __radd__(self, other: object) -> CorefCounts:
+        # Lets the built-in sum() start from its default 0.
+        if isinstance(other, int) and other == 0:
+            return self
+        return NotImplemented
+
+    def to_dict(self) -> dict[str, float]:
+        """Counts plus derived recall / precision / f1, as plain floats."""
+        out = {f.name: float(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        out.update(recall=self.recall, precision=self.precision, f1=self.f1)
+        return out
+
+
+@dataclass(frozen=True)
+class BlancCounts(CorefCounts):
+    """BLANC link counts; the inherited four fields count *coreference* links.
+
+    recall_num / precision_num: links that are coreference links in both key and
+    response; recall_den / precision_den: coreference links of the key / the
+    response.  The ``noncoref_*`` fields are the same for non-coreference links.
+    ``recall``, ``precision`` and ``f1`` are BLANC's averages of the two link
+    types (so here ``recall != recall_num / recall_den`` in general), computed
+    from the counts like the reference ``ComputeBLANCFromCounts``: if the key
+    has links of only one type, that type alone is reported; with no key links
+    at all, everything is 0.
+    """
+
+    noncoref_recall_num: float = 0.0
+    noncoref_recall_den: float = 0.0
+    noncoref_precision_num: float = 0.0
+    noncoref_precision_den: float = 0.0
+
+    @property
+    def coref_recall(self) -> float:
+        return _ratio(self.recall_num, self.recall_den)
+
+    @property
+    def coref_precision(self) -> float:
+        return _ratio(self.precision_num, self.precision_den)
+
+    @property
+    def coref_f1(self) -> float:
+        return _harmonic_mean(self.coref_precision, self.coref_recall)
+
+    @property
+    def noncoref_recall(self) -> float:
+        return _ratio(self.noncoref_recall_num, self.noncoref_recall_den)
+
+    @property
+    def noncoref_precision(self) -> float:
+        return _ratio(self.noncoref_precision_num, self.noncoref_precision_den)
+
+    @property
+    def noncoref_f1(self) -> float:
+        return _harmonic_mean(self.noncoref_precision, self.noncoref_recall)
+
+    def _combine(self, coref_value: float, noncoref_value: float) -> float:
+        # Which link types exist is decided by the key alone, as in the reference.
+        key_has_coref = self.recall_den > 0
+        key_has_noncoref = self.noncoref_recall_den > 0
+        if key_has_coref and key_has_noncoref:
+            return (coref_value + noncoref_value) / 2
+        if key_has_coref:
+            return coref_value
+        if key_has_noncoref:
+            return noncoref_value
+        return 0.0
+
+    @property
+    def recall(self) -> float:
+        return self._combine(self.coref_recall, self.noncoref_recall)
+
+    @property
+    def precision(self) -> float:
+        return self._combine(self.coref_precision, self.noncoref_precision)
+
+    @property
+    def f1(self) -> float:
+        # Mean of the two F-scores, not the harmonic mean of the averaged R and P.
+        return self._combine(self.coref_f1, self.noncoref_f1)
+
+    def to_dict(self) -> dict[str, float]:
+        out = super().to_dict()
+        for kind in ("coref", "noncoref"):
+            for score in ("recall", "precision", "f1"):
+                name = f"{kind}_{score}"
+                out[name] = getattr(self, name)
+        return out
+
+
+# --------------------------------------------------------------------------
+# Shared preprocessing: normalise both partitions once, then count overlaps.
+# --------------------------------------------------------------------------
+
+
+def _partition(clusters: Partition, role: str) -> tuple[tuple[frozenset, ...], dict[Hashable, int]]:
+    """Validated clusters of one partition and the cluster index of each mention."""
+    if isinstance(clusters, (str, bytes)):
+        raise TypeError(f"the {role} must be an iterable of clusters, not a string")
+    out: list[frozenset] = []
+    index: dict[Hashable, int] = {}
+    for cluster in clusters:
+        if isinstance(cluster, (str, bytes)):
+            raise TypeError(
+                f"a {role} cluster must be an iterable of mentions, not the string {cluster!r}"
+            )
+        members = frozenset(cluster)
+        if not members:
+            continue
+        for mention in members:
+            if mention in index:
+                raise ValueError(
+                    f"mention {mention!r} appears in more than one {role} cluster; "
+                    f"a partition must put each mention in exactly one cluster"
+                )
+            index[mention] = len(out)
+        out.append(members)
+    return tuple(out), index
+
+
+@dataclass(frozen=True)
+class _Alignment:
+    """Key and response clusters plus the sizes of their non-empty intersections."""
+
+    key: tuple[frozenset, ...]
+    response: tuple[frozenset, ...]
+    overlap: dict[tuple[int, int], int]  # (key cluster, response cluster) -> |K & R| > 0
+
+    @property
+    def key_mentions(self) -> int:
+        return sum(len(c) for c in self.key)
+
+    @property
+    def response_mentions(self) -> int:
+        return sum(len(c) for c in self.response)
+
+
+def _align(key: Partition, response: Partition) -> _Alignment:
+    key_clusters, key_index = _partition(key, "key")
+    response_clusters, _ = _partition(response, "response")
+    overlap: dict[tuple[int, int], int] = defaultdict(int)
+    for j, cluster in enumerate(response_clusters):
+        for mention in cluster:
+            i = key_index.get(mention)
+            if i is not None:
+                overlap[i, j] += 1
+    return _Alignment(key_clusters, response_clusters, dict(overlap))
+
+
+def _pairs(n: int) -> int:
+    """Number of unordered pairs (links) among n mentions."""
+    return n * (n - 1) // 2
+
+
+def _counts(recall_num, recall_den, precision_num, precision_den) -> CorefCounts:
+    # Metrics compute with exact ints/Fractions (order-independent), stored as floats.
+    return CorefCounts(float(recall_num), float(recall_den), float(precision_num), float(precision_den))
+
+
+# --------------------------------------------------------------------------
+# Metrics on an alignment
+# --------------------------------------------------------------------------
+
+
+def _muc(al: _Alignment) -> CorefCounts:
+    # |K| - |p(K)| summed over key clusters equals sum over (K, R) of (|K & R| - 1):
+    # key mentions missing from the response are singleton parts worth 0.
+    correct = sum(n - 1 for n in al.overlap.values())
+    key_links = sum(len(c) - 1 for c in al.key)
+    response_links = sum(len(c) - 1 for c in al.response)
+    return _counts(correct, key_links, correct, response_links)
+
+
+def _b_cubed(al: _Alignment) -> CorefCounts:
+    recall_num = sum(Fraction(n * n, len(al.key[i])) for (i, _), n in al.overlap.items())
+    precision_num = sum(Fraction(n * n, len(al.response[j])) for (_, j), n in al.overlap.items())
+    return _counts(recall_num, al.key_mentions, precision_num, al.response_mentions)
+
+
+def _phi3(al: _Alignment, i: int, j: int) -> Fraction:
+    """Luo (2005) mention-based similarity: common mentions."""
+    return Fraction(al.overlap.get((i, j), 0))
+
+
+def _phi4(al: _Alignment, i: int, j: int) -> Fraction:
+    """Luo (2005) entity-based similarity: 2|K & R| / (|K| + |R|)."""
+    return Fraction(2 * al.overlap.get((i, j), 0), len(al.key[i]) + len(al.response[j]))
+
+
+def _best_alignment_similarity(al: _Alignment, phi: Callable[[_Alignment, int, int], Fraction]) -> Fraction:
+    """Total similarity of the optimal one-to-one key/response entity alignment."""
+    if not al.overlap:
+        return Fraction(0)
+    # Clusters without any overlap can only be paired at similarity 0: leave them out.
+    rows = sorted({i for i, _ in al.overlap})
+    cols = sorted({j for _, j in al.overlap})
+    sim = np.zeros((len(rows), len(cols)))
+    for r, i in enumerate(rows):
+        for c, j in enumerate(cols):
+            if (i, j) in al.overlap:
+                sim[r, c] = float(phi(al, i, j))
+    row_ind, col_ind = linear_sum_assignment(sim, maximize=True)
+    # Re-add the chosen pairs exactly so the total does not depend on summation order.
+    return sum((phi(al, rows[r], cols[c]) for r, c in zip(row_ind, col_ind)), Fraction(0))
+
+
+def _ceaf_m(al: _Alignment) -> CorefCounts:
+    total = _best_alignment_similarity(al, _phi3)
+    return _counts(total, al.key_mentions, total, al.response_mentions)
+
+
+def _ceaf_e(al: _Alignment) -> CorefCounts:
+    total = _best_alignment_similarity(al, _phi4)
+    return _counts(total, len(al.key), total, len(al.response))
+
+
+def _blanc(al: _Alignment) -> BlancCounts:
+    key_coref = sum(_pairs(len(c)) for c in al.key)
+    response_coref = sum(_pairs(len(c)) for c in al.response)
+    correct_coref = sum(_pairs(n) for n in al.overlap.values())
+
+    key_noncoref = _pairs(al.key_mentions) - key_coref
+    response_noncoref = _pairs(al.response_mentions) - response_coref
+
+    # A correct non-coreference link joins two mentions present in both partitions
+    # that are apart in the key and apart in the response (inclusion-exclusion over
+    # the pairs of common mentions).
+    common_in_key: dict[int, int] = defaultdict(int)
+    common_in_response: dict[int, int] = defaultdict(int)
+    for (i, j), n in al.overlap.items():
+        common_in_key[i] += n
+        common_in_response[j] += n
+    common = sum(al.overlap.values())
+    correct_noncoref = (
+        _pairs(common)
+        - sum(_pairs(n) for n in common_in_key.values())
+        - sum(_pairs(n) for n in common_in_response.values())
+        + correct_coref
+    )
+    return BlancCounts(
+        float(correct_coref),
+        float(key_coref),
+        float(correct_coref),
+        float(response_coref),
+        float(correct_noncoref),
+        float(key_noncoref),
+        float(correct_noncoref),
+        float(response_noncoref),
+    )
+
+
+def _lea_side(
+    clusters: tuple[frozenset, ...],
+    other: tuple[frozenset, ...],
+    overlaps: Mapping[int, list[tuple[int, int]]],
+) -> Fraction:
+    """Sum over entities of importance (size) x fraction of their links kept in `other`."""
+    total = Fraction(0)
+    for idx, cluster in enumerate(clusters):
+        parts = overlaps.get(idx, [])
+        size = len(cluster)
+        if size == 1:
+            # Singleton self-link: resolved iff the mention is a singleton in `other`.
+            resolved = Fraction(1 if parts and len(other[parts[0][0]]) == 1 else 0)
+        else:
+            resolved = Fraction(sum(_pairs(n) for _, n in parts), _pairs(size))
+        total += size * resolved
+    return total
+
+
+def _lea(al: _Alignment) -> CorefCounts:
+    by_key: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    by_response: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for (i, j), n in al.overlap.items():
+        by_key[i].append((j, n))
+        by_response[j].append((i, n))
+    recall_num = _lea_side(al.key, al.response, by_key)
+    precision_num = _lea_side(al.response, al.key, by_response)
+    return _counts(recall_num, al.key_mentions, precision_num, al.response_mentions)
+
+
+# --------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------
+
+
+def muc(key: Partition, response: Partition) -> CorefCounts:
+    """MUC: recall is the share of key links kept, i.e. sum(|K| - |p(K)|) / sum(|K| - 1).
+
+    A cluster of n mentions needs n - 1 links; the response partition p(K) of a key
+    cluster tells how many are missing (precision swaps key and response).
+    Reference: Vilain et al. (1995), "A model-theoretic coreference scoring scheme", MUC-6.
+    """
+    return _muc(_align(key, response))
+
+
+def b_cubed(key: Partition, response: Partition) -> CorefCounts:
+    """B-cubed: per-mention recall |K(m) & R(m)| / |K(m)|, averaged over key mentions.
+
+    Precision divides by |R(m)| and averages over response mentions; a mention
+    present on one side only scores 0 there.
+    Reference: Bagga & Baldwin (1998), "Algorithms for scoring coreference chains", LREC workshop.
+    """
+    return _b_cubed(_align(key, response))
+
+
+def ceaf_m(key: Partition, response: Partition) -> CorefCounts:
+    """CEAF-m: mentions shared by optimally aligned entities, over key (response) mentions.
+
+    The one-to-one alignment maximises total phi3(K, R) = |K & R| (Kuhn-Munkres,
+    here scipy's ``linear_sum_assignment``).
+    Reference: Luo (2005), "On coreference resolution performance metrics", HLT/EMNLP.
+    """
+    return _ceaf_m(_align(key, response))
+
+
+def ceaf_e(key: Partition, response: Partition) -> CorefCounts:
+    """CEAF-e: summed phi4 of the optimal entity alignment, over the number of key (response) entities.
+
+    phi4(K, R) = 2|K & R| / (|K| + |R|), so every entity weighs the same.
+    Reference: Luo (2005), "On coreference resolution performance metrics", HLT/EMNLP.
+    """
+    return _ceaf_e(_align(key, response))
+
+
+def blanc(key: Partition, response: Partition) -> BlancCounts:
+    """BLANC: mean of the F-scores on coreference links and on non-coreference links.
+
+    Links are taken over each partition's own mentions, so twinless mentions
+    only add wrong or missing links (the predicted-mention extension); the
+    result is additive because the eight link counts are kept.
+    References: Recasens & Hovy (2011), "BLANC: Implementing the Rand index for
+    coreference evaluation", NLE 17(4); Luo, Pradhan, Recasens & Hovy (2014),
+    "An Extension of BLANC to System Mentions", ACL; reference scorer v8.01.
+    """
+    return _blanc(_align(key, response))
+
+
+def lea(key: Partition, response: Partition) -> CorefCounts:
+    """LEA: each key entity weighs |K| and scores the share of its links found in the response.
+
+    Recall = sum |K| * links(K in R) / links(K) over sum |K| (precision swaps the
+    roles); a singleton has one self link, kept iff it is a singleton on the other side.
+    Reference: Moosavi & Strube (2016), "Which coreference evaluation metric do you
+    trust? A proposal for a link-based entity aware metric", ACL.
+    """
+    return _lea(_align(key, response))
+
+
+COREF_METRICS: dict[str, Callable[[Partition, Partition], CorefCounts]] = {
+    "muc": muc,
+    "b3": b_cubed,
+    "ceaf_m": ceaf_m,
+    "ceaf_e": ceaf_e,
+    "blanc": blanc,
+    "lea": lea,
+}
+
+_METRICS_ON_ALIGNMENT: dict[str, Callable[[_Alignment], CorefCounts]] = {
+    "muc": _muc,
+    "b3": _b_cubed,
+    "ceaf_m": _ceaf_m,
+    "ceaf_e": _ceaf_e,
+    "blanc": _blanc,
+    "lea": _lea,
+}
+
+CONLL_METRICS = ("muc", "b3", "ceaf_e")
+
+
+def conll_f1(scores: Mapping[str, CorefCounts | float]) -> float:
+    """CoNLL score: unweighted mean of the MUC, B3 and CEAF-e F1 (CoNLL-2011/2012 shared tasks).
+
+    Takes counts (or already computed F1 floats) so a corpus score can be
+    recomputed from summed counts rather than averaged over documents.
+    Reference: Pradhan et al. (2012), "CoNLL-2012 shared task", CoNLL.
+    """
+    missing = [name for name in CONLL_METRICS if name not in scores]
+    if missing:
+        raise KeyError(f"conll_f1 needs the metrics {', '.join(CONLL_METRICS)}; missing {', '.join(missing)}")
+    values = [scores[name] for name in CONLL_METRICS]
+    return sum(v.f1 if isinstance(v, CorefCounts) else float(v) for v in values) / len(values)
+
+
+def score_all(key: Partition, response: Partition) -> dict[str, CorefCounts | float]:
+    """Every metric of :data:`COREF_METRICS` on one document, plus "conll" (a float).
+
+    The partitions are validated and aligned once.  "conll" is derived, not a
+    count: to combine documents use :func:`sum_scores`.
+    """
+    al = _align(key, response)
+    results: dict[str, CorefCounts | float] = {
+        name: metric(al) for name, metric in _METRICS_ON_ALIGNMENT.items()
+    }
+    results["conll"] = conll_f1(results)
+    return results
+
+
+def sum_scores(per_document: Iterable[Mapping[str, CorefCounts | float]]) -> dict[str, CorefCounts | float]:
+    """Micro-average: add each metric's counts over documents, then recompute "conll".
+
+    Documents are expected to carry the same metrics (e.g. :func:`score_all` outputs).
+    """
+    totals: dict[str, CorefCounts] = {}
+    for scores in per_document:
+        for name, counts in scores.items():
+            if name == "conll":
+                continue
+            totals[name] = totals[name] + counts if name in totals else counts
+    out: dict[str, CorefCounts | float] = dict(totals)
+    if all(name in totals for name in CONLL_METRICS):
+        out["conll"] = conll_f1(totals)
+    return out
