@@ -322,11 +322,11 @@ def _best_alignment_similarity(al: _Alignment, phi: Callable[[_Alignment, int, i
     # Clusters without any overlap can only be paired at similarity 0: leave them out.
     rows = sorted({i for i, _ in al.overlap})
     cols = sorted({j for _, j in al.overlap})
+    row_of = {i: r for r, i in enumerate(rows)}
+    col_of = {j: c for c, j in enumerate(cols)}
     sim = np.zeros((len(rows), len(cols)))
-    for r, i in enumerate(rows):
-        for c, j in enumerate(cols):
-            if (i, j) in al.overlap:
-                sim[r, c] = float(phi(al, i, j))
+    for i, j in al.overlap:
+        sim[row_of[i], col_of[j]] = float(phi(al, i, j))
     row_ind, col_ind = linear_sum_assignment(sim, maximize=True)
     # Re-add the chosen pairs exactly so the total does not depend on summation order.
     return sum((phi(al, rows[r], cols[c]) for r, c in zip(row_ind, col_ind)), Fraction(0))
