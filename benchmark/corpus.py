@@ -111,29 +111,44 @@ def _sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+_LAYOUT_FIX = "point --gold at a directory laid out like gold/ (manifest.json, ontology.json, documents/)"
+
+
 def _read_json(path: Path) -> object:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError([Problem(str(path), "", "file not found", "point --gold at a directory laid out like gold/ (manifest.json, ontology.json, documents/)")]) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError([Problem(str(path), "", "file not found", _LAYOUT_FIX)]) from None
+    except json.JSONDecodeError as exc:
+        raise InputError([Problem(str(path), f"line {exc.lineno} column {exc.colno}", f"malformed JSON: {exc.msg}", "repair the file")]) from None
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise InputError([Problem(str(path), "", f"not valid UTF-8 JSON: {exc}", "repair the file")]) from None
+    except OSError as exc:
+        raise InputError([Problem(str(path), "", f"cannot read the file: {exc.strerror or exc}", _LAYOUT_FIX)]) from None
+
+
+def _malformed(path: Path, exc: Exception) -> InputError:
+    detail = f"missing field {exc}" if isinstance(exc, KeyError) else f"unexpected value ({exc})"
+    return InputError([Problem(str(path), "", f"not laid out like gold/{path.name}: {detail}", f"compare it with the bundled gold/{path.name}")])
 
 
 def load_ontology(path: Path) -> Ontology:
     raw = _read_json(path)
-    types = {
-        t["name"]: EventType(
-            name=t["name"],
-            definition=t["definition"],
-            roles=tuple(t["roles"]),
-            verbal_triggers=tuple(t.get("triggers", {}).get("verbal", ())),
-            nominal_triggers=tuple(t.get("triggers", {}).get("nominal", ())),
-            ace2005=tuple(t.get("ace2005", ())),
-        )
-        for t in raw["event_types"]
-    }
-    return Ontology(types=types, realis=tuple(raw["realis"]), entity_types=tuple(raw["entity_types"]))
+    try:
+        types = {
+            t["name"]: EventType(
+                name=t["name"],
+                definition=t["definition"],
+                roles=tuple(t["roles"]),
+                verbal_triggers=tuple(t.get("triggers", {}).get("verbal", ())),
+                nominal_triggers=tuple(t.get("triggers", {}).get("nominal", ())),
+                ace2005=tuple(t.get("ace2005", ())),
+            )
+            for t in raw["event_types"]
+        }
+        return Ontology(types=types, realis=tuple(raw["realis"]), entity_types=tuple(raw["entity_types"]))
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise _malformed(path, exc) from None
 
 
 def load_corpus(root: Path | str | None = None, *, verify: bool = True) -> Corpus:
@@ -142,6 +157,13 @@ def load_corpus(root: Path | str | None = None, *, verify: bool = True) -> Corpu
     if not root.is_dir():
         raise InputError([Problem(str(root), "", "corpus directory not found", "pass a directory laid out like gold/")])
     manifest = _read_json(root / "manifest.json")
+    try:
+        return _load_corpus(root, manifest, verify)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise _malformed(root / "manifest.json", exc) from None
+
+
+def _load_corpus(root: Path, manifest, verify: bool) -> Corpus:
     problems: list[Problem] = []
     documents: dict[str, Document] = {}
     for i, entry in enumerate(manifest["documents"]):
@@ -161,9 +183,14 @@ def load_corpus(root: Path | str | None = None, *, verify: bool = True) -> Corpu
                 )
             )
             continue
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(str(path), "", f"document is not valid UTF-8 (byte offset {exc.start})", "restore the original document bytes"))
+            continue
         documents[doc_id] = Document(
             doc_id=doc_id,
-            text=raw.decode("utf-8"),
+            text=text,
             headline=entry.get("headline"),
             outlets=tuple(entry.get("outlets", ())),
             published=entry.get("published"),

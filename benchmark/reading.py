@@ -1,8 +1,9 @@
 """Reading input files safely: every way a file can be unreadable becomes a `Problem`.
 
-Missing files, directories, empty files, wrong encodings (UTF-16, Latin-1), a byte-order mark,
-files over the size limit and malformed JSON all end here with a message that says where and
-how to fix it. JSONL is read line by line, so memory stays bounded by the longest line.
+Missing files, directories, empty files, wrong encodings (UTF-16, UTF-32, Latin-1), a byte-order
+mark, files over the size limit, malformed JSON, duplicate keys and absurd nesting all end here
+with a message that says where (`line L column C`, 1-based, columns in characters) and how to fix
+it. JSONL is read line by line, so memory stays bounded by the longest line.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from benchmark.problems import InputError, Problem
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 UTF8_BOM = b"\xef\xbb\xbf"
+MAX_LINE_PROBLEMS = 20
+"""A JSONL file reports at most this many unreadable lines (then one summary line)."""
 
 
 def max_bytes_from_env() -> int:
     """The size limit: `EVBENCH_MAX_BYTES` if set (bytes), else 64 MiB."""
-    value = os.environ.get("EVBENCH_MAX_BYTES", "")
-    return int(value) if value.isdigit() else DEFAULT_MAX_BYTES
+    value = os.environ.get("EVBENCH_MAX_BYTES", "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_MAX_BYTES
 
 
 def is_jsonl(path: Path) -> bool:
@@ -29,13 +32,16 @@ def is_jsonl(path: Path) -> bool:
 
 
 def check_file(path: Path, max_bytes: int) -> None:
-    """Stop early on a file that cannot be a submission at all."""
+    """Stop early on a file that cannot be a submission at all (the size comes from stat, unread)."""
     name = str(path)
-    if not path.exists():
-        raise InputError([Problem(name, "", "file not found", "check the path")])
-    if path.is_dir():
-        raise InputError([Problem(name, "", "is a directory, not a file", "pass the submission file inside it")])
-    size = path.stat().st_size
+    try:
+        if not path.exists():
+            raise InputError([Problem(name, "", "file not found", "check the path")])
+        if path.is_dir():
+            raise InputError([Problem(name, "", "is a directory, not a file", "pass the submission file inside it")])
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError([Problem(name, "", f"cannot read the file: {exc.strerror or exc}", "check the path and its permissions")]) from None
     if size == 0:
         raise InputError([Problem(name, "", "file is empty", 'write a JSON object such as {"documents": []}')])
     if size > max_bytes:
@@ -51,54 +57,160 @@ def check_file(path: Path, max_bytes: int) -> None:
         )
 
 
-def _decode(raw: bytes, name: str, where: str) -> str:
-    if raw.startswith(UTF8_BOM):
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError([Problem(str(path), "", f"cannot read the file: {exc.strerror or exc}", "check the path and its permissions")]) from None
+
+
+def _check_head(head: bytes, name: str) -> None:
+    """File-level encoding problems, told once from the first bytes (not once per line)."""
+    where = "line 1 column 1"
+    if head.startswith(b"\x1f\x8b"):
+        raise InputError([Problem(name, where, "file is gzip-compressed", "decompress it (gunzip) and pass the JSON file")])
+    if head.startswith(b"PK\x03\x04"):
+        raise InputError([Problem(name, where, "file is a ZIP archive", "unpack it and pass the JSON file inside")])
+    if head.startswith(UTF8_BOM):
         raise InputError([Problem(name, where, "file starts with a UTF-8 byte-order mark (BOM)", "save the file as UTF-8 without BOM")])
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise InputError([Problem(name, where, "file is UTF-16 encoded", "save the file as UTF-8")])
+    if head[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        raise InputError([Problem(name, where, "file is UTF-32 encoded (it starts with a UTF-32 byte-order mark)", "save the file as UTF-8")])
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputError([Problem(name, where, "file is UTF-16 encoded (it starts with a UTF-16 byte-order mark)", "save the file as UTF-8")])
+    # JSON text starts with an ASCII character, so NUL bytes among the first four mean UTF-16/32.
+    if len(head) >= 2 and b"\x00" in head[:4]:
+        kind = "UTF-32" if head[:4].count(b"\x00") == 3 else "UTF-16"
+        raise InputError([Problem(name, where, f"file looks {kind} encoded (NUL bytes, no byte-order mark)", "save the file as UTF-8")])
+
+
+def _decode(raw: bytes, name: str, line: int = 1) -> str:
+    """Decode UTF-8; an invalid byte is located by line and column (`line` is the first line of `raw`)."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        number = line + raw.count(b"\n", 0, exc.start)
+        column = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
         raise InputError(
-            [Problem(name, where, f"not valid UTF-8 (byte {exc.start}: {raw[exc.start:exc.start + 1]!r})", "save the file as UTF-8 (it may be Latin-1 or Windows-1256)")]
+            [
+                Problem(
+                    name,
+                    f"line {number} column {column}",
+                    f"not valid UTF-8 (byte {raw[exc.start:exc.start + 1]!r} at byte offset {exc.start})",
+                    "save the file as UTF-8 (it may be Latin-1 or Windows-1256)",
+                )
+            ]
         ) from None
 
 
-def _parse(text: str, name: str, where_prefix: str) -> object:
+class _DuplicateKeys(dict):
+    """A JSON object in which some key occurs more than once (json keeps only the last value)."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def _object_pairs(pairs: list[tuple[str, object]]) -> dict:
+    result = dict(pairs)
+    if len(result) == len(pairs):
+        return result
+    seen: set[str] = set()
+    duplicates = []
+    for key, _ in pairs:
+        if key in seen and key not in duplicates:
+            duplicates.append(key)
+        seen.add(key)
+    marked = _DuplicateKeys(result)
+    marked.duplicates = tuple(duplicates)
+    return marked
+
+
+def _duplicate_key_problems(value: object, name: str, where: str) -> list[Problem]:
+    """Find the objects with duplicate keys, iteratively (the tree may be deep)."""
+    problems = []
+    stack = [(value, "$")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node, _DuplicateKeys):
+                for key in node.duplicates:
+                    place = f"{where} {path}" if where else path
+                    problems.append(Problem(name, place, f"key {key!r} occurs more than once in this object (JSON keeps only the last)", "give each key once; merge the values"))
+            stack.extend((v, f"{path}.{k}" if k.isidentifier() else f"{path}[{k!r}]") for k, v in reversed(list(node.items())))
+        elif isinstance(node, list):
+            stack.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(node))))
+    return problems
+
+
+def _parse(text: str, name: str, line: int | None = None) -> object:
+    """Parse one JSON text; `line` is set for a JSONL line (locations then name that line)."""
+    prefix = f"line {line}" if line is not None else ""
+    seen_duplicate = False
+
+    def pairs_hook(pairs):
+        nonlocal seen_duplicate
+        result = _object_pairs(pairs)
+        seen_duplicate = seen_duplicate or isinstance(result, _DuplicateKeys)
+        return result
+
     try:
-        return json.loads(text)
+        value = json.loads(text, object_pairs_hook=pairs_hook)
     except json.JSONDecodeError as exc:
-        where = f"{where_prefix}line {exc.lineno} column {exc.colno}" if not where_prefix else f"{where_prefix} column {exc.colno}"
-        raise InputError([Problem(name, where, f"malformed JSON: {exc.msg}", "repair the JSON syntax at that place")]) from None
+        number = exc.lineno if line is None else line + exc.lineno - 1
+        raise InputError([Problem(name, f"line {number} column {exc.colno}", f"malformed JSON: {exc.msg}", "repair the JSON syntax at that place")]) from None
     except RecursionError:
-        raise InputError([Problem(name, where_prefix, "JSON nested too deeply", "flatten the structure; a submission needs at most 6 levels")]) from None
+        raise InputError([Problem(name, prefix, "JSON nested too deeply", "flatten the structure; a submission needs at most 6 levels")]) from None
+    except ValueError as exc:  # e.g. an integer with more than 4300 digits
+        raise InputError([Problem(name, prefix, f"unreadable JSON value: {exc}", "use ordinary numbers (offsets are small integers)")]) from None
+    if seen_duplicate:
+        raise InputError(_duplicate_key_problems(value, name, prefix))
+    return value
 
 
 def read_json(path: Path, max_bytes: int) -> object:
     """Read one JSON document, or raise InputError naming the file and the place."""
     check_file(path, max_bytes)
-    text = _decode(path.read_bytes(), str(path), "")
+    raw = _read_bytes(path)
+    _check_head(raw[:4], str(path))
+    text = _decode(raw, str(path))
     if not text.strip():
         raise InputError([Problem(str(path), "", "file holds only whitespace", 'write a JSON object such as {"documents": []}')])
-    return _parse(text, str(path), "")
+    return _parse(text, str(path))
 
 
 def iter_jsonl(path: Path, max_bytes: int) -> Iterator[tuple[int, object]]:
-    """Yield (line number, parsed object) for each non-blank line, reading one line at a time."""
+    """Yield (line number, parsed object) for each non-blank line, reading one line at a time.
+
+    Unreadable lines are collected and raised together (as one InputError) after the last line.
+    """
     check_file(path, max_bytes)
+    name = str(path)
     problems: list[Problem] = []
+    unreadable = 0
     seen_any = False
-    with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            seen_any = True
-            try:
-                text = _decode(raw if number > 1 else raw, str(path), f"line {number}")
-                yield number, _parse(text, str(path), f"line {number}")
-            except InputError as exc:
-                problems.extend(exc.problems)
-    if not seen_any:
-        problems.append(Problem(str(path), "", "file holds only blank lines", "write one JSON document object per line"))
+    try:
+        with path.open("rb") as handle:
+            _check_head(handle.read(4), name)
+            handle.seek(0)
+            for number, raw in enumerate(handle, start=1):
+                line = raw.rstrip(b"\n").rstrip(b"\r")  # the newline is not part of the JSON text
+                if not line.strip():
+                    continue
+                seen_any = True
+                try:
+                    obj = _parse(_decode(line, name, number), name, number)
+                except InputError as exc:
+                    unreadable += 1
+                    if unreadable <= MAX_LINE_PROBLEMS:
+                        problems.extend(exc.problems)
+                    continue
+                yield number, obj
+    except OSError as exc:
+        raise InputError([Problem(name, "", f"cannot read the file: {exc.strerror or exc}", "check the path and its permissions")]) from None
+    if unreadable > MAX_LINE_PROBLEMS:
+        problems.append(
+            Problem(name, "", f"{unreadable - MAX_LINE_PROBLEMS} more unreadable lines not shown ({unreadable} in all)", "JSONL needs one whole JSON object per line; is this pretty-printed JSON? then name it .json")
+        )
+    if not seen_any and not problems:
+        problems.append(Problem(name, "", "file holds only blank lines", "write one JSON document object per line"))
     if problems:
         raise InputError(problems)

@@ -18,11 +18,14 @@ from benchmark.validation import build_annotation, schema_problems
 from scorers.model import Annotation, Argument, EventMention, Span
 
 
+_JSON_KINDS = {list: "a JSON array", str: "a JSON string", int: "a JSON number", float: "a JSON number", bool: "a JSON boolean", type(None): "JSON null"}
+
+
 def _json_documents(raw: object, file: str, corpus: Corpus) -> tuple[list[tuple[str, object]], str | None, list[Problem]]:
     """Split a JSON submission into its document objects, checking the top level first."""
     if not isinstance(raw, dict):
-        kind = type(raw).__name__.replace("list", "array").replace("dict", "object")
-        return [], None, [Problem(file, "$", f"top level is a JSON {kind}, not an object", 'wrap it as {"system": "...", "documents": [...]}')]
+        kind = _JSON_KINDS.get(type(raw), type(raw).__name__)
+        return [], None, [Problem(file, "$", f"top level is {kind}, not an object", 'wrap it as {"system": "...", "documents": [...]}')]
     top = {k: v for k, v in raw.items() if k != "documents"}
     top["documents"] = []
     problems = schema_problems(top, file, "", corpus.schema_dir / "submission.schema.json")
@@ -46,6 +49,12 @@ def _jsonl_documents(path: Path, max_bytes: int, sink: list[Problem]) -> Iterato
         sink.extend(exc.problems)
 
 
+def _line_number(problem: Problem) -> int:
+    """JSONL locations start with `line N`; file-level problems (no line) sort first."""
+    parts = problem.where.split()
+    return int(parts[1]) if len(parts) > 1 and parts[0] == "line" and parts[1].isdigit() else 0
+
+
 def check_submission(path: Path | str, corpus: Corpus, *, max_bytes: int | None = None) -> tuple[Annotation | None, list[Problem]]:
     """Validate a submission file; return its annotation (None if invalid) and every problem."""
     path = Path(path)
@@ -57,7 +66,7 @@ def check_submission(path: Path | str, corpus: Corpus, *, max_bytes: int | None 
             docs = _jsonl_documents(path, max_bytes, read_problems)
             annotation, problems = build_annotation(docs, corpus, file)
             system = None
-            problems = read_problems + problems
+            problems = sorted(read_problems + problems, key=_line_number)  # in file order
         else:
             raw = read_json(path, max_bytes)
             docs, system, top_problems = _json_documents(raw, file, corpus)

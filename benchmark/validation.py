@@ -21,7 +21,6 @@ from benchmark.corpus import Corpus, Document
 from benchmark.problems import InputError, Problem
 from scorers.model import Annotation, Argument, DocumentAnnotation, Entity, EventMention, Span
 
-INVISIBLE_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u200b\u200c\u200d\u061c\u0640\u2066\u2067\u2068\u2069\ufeff"))
 
 
 @lru_cache(maxsize=4)
@@ -35,7 +34,59 @@ def _validator(schema_path: str, definition: str | None):
         schema.pop("properties", None)
         schema.pop("additionalProperties", None)
         schema.pop("type", None)
-    return jsonschema.Draft202012Validator(schema)
+    # JSON Schema counts 3.0 as an integer; an offset must be a JSON integer literal (and never a
+    # boolean), or slicing the document text would fail later.
+    strict = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+    )
+    validator_class = jsonschema.validators.extend(jsonschema.Draft202012Validator, type_checker=strict)
+    return validator_class(schema)
+
+
+_KIND_NAMES = {"integer": "an integer", "string": "a string", "object": "an object", "array": "an array", "number": "a number", "boolean": "a boolean", "null": "null"}
+
+
+def describe_value(value: object) -> str:
+    """A short, safe description of a JSON value for a one-line message (never a huge repr)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if isinstance(value, int):
+        text = repr(value) if value.bit_length() < 200 else f"an integer of {len(str(abs(value)))} digits"
+        return f"the integer {text}"
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return f"{'NaN' if value != value else 'Infinity'} (not standard JSON)"
+        return f"the number {value!r} (with a decimal point or exponent)"
+    if isinstance(value, str):
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        return f"the string {shown!r}"
+    if isinstance(value, list):
+        return f"an array of {len(value)} item{'s' if len(value) != 1 else ''}"
+    if isinstance(value, dict):
+        keys = ", ".join(repr(k) for k in list(value)[:5]) + (", ..." if len(value) > 5 else "")
+        return f"an object with keys {keys}" if value else "an empty object"
+    return type(value).__name__
+
+
+def _schema_message(error) -> str:
+    """The problem in one short line; jsonschema's own messages embed whole reprs of the value."""
+    kind = error.validator
+    if kind == "type":
+        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        return f"expected {' or '.join(_KIND_NAMES.get(t, t) for t in expected)}, found {describe_value(error.instance)}"
+    if kind == "enum":
+        return f"{describe_value(error.instance)} is not one of: {', '.join(map(str, error.validator_value))}"
+    if kind == "anyOf":
+        return "span has neither start and end nor text"
+    if kind == "dependentRequired" and isinstance(error.instance, dict):
+        given = [k for k in error.validator_value if k in error.instance]
+        missing = [n for k, needs in error.validator_value.items() if k in error.instance for n in needs if n not in error.instance]
+        if given and missing:
+            return f"{given[0]!r} is given without {missing[0]!r}"
+    message = error.message
+    return message if len(message) < 200 else message[:200] + "..."
 
 
 def _schema_fix(error) -> str:
@@ -43,16 +94,22 @@ def _schema_fix(error) -> str:
     if kind == "required":
         return "add the missing field"
     if kind == "additionalProperties":
-        allowed = ", ".join(sorted(error.schema.get("properties", {})))
-        return f"remove the field or correct its spelling (allowed: {allowed})"
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = [k for k in error.instance if k not in allowed] if isinstance(error.instance, dict) else []
+        close = difflib.get_close_matches(extra[0], allowed, n=1) if extra else []
+        if close:
+            return f"rename {extra[0]!r} to {close[0]!r} (allowed: {', '.join(allowed)})"
+        return f"remove the field or correct its spelling (allowed: {', '.join(allowed)})"
     if kind == "type":
-        return f"use a JSON {error.validator_value} here"
+        return f"use {' or '.join(_KIND_NAMES.get(t, t) for t in (error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]))} here"
     if kind == "anyOf":
         return "give start and end, or text, or all three"
     if kind == "dependentRequired":
         return "give start and end together"
-    if kind in {"minimum", "minLength", "minItems"}:
-        return "use a non-negative offset / a non-empty value"
+    if kind == "minimum":
+        return "offsets are code-point indices: start >= 0 and end >= 1"
+    if kind in {"minLength", "minItems"}:
+        return "give a non-empty value, or leave the field out"
     if kind == "enum":
         return f"use one of: {', '.join(map(str, error.validator_value))}"
     return "make the value match the format in gold/schema/"
@@ -67,11 +124,14 @@ def _join(prefix: str, json_path: str) -> str:
 
 def schema_problems(instance: object, file: str, prefix: str, schema_path: Path, definition: str | None = None) -> list[Problem]:
     validator = _validator(str(schema_path), definition)
-    problems = []
-    for error in sorted(validator.iter_errors(instance), key=lambda e: (list(map(str, e.absolute_path)), e.message)):
-        message = error.message if len(error.message) < 200 else error.message[:200] + "..."
-        problems.append(Problem(file, _join(prefix, error.json_path), message, _schema_fix(error)))
-    return problems
+    try:
+        errors = sorted(validator.iter_errors(instance), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+        # "start without end" also fails the anyOf (offsets or text); one line says it better.
+        unpaired = {e.json_path for e in errors if e.validator == "dependentRequired"}
+        errors = [e for e in errors if not (e.validator == "anyOf" and e.json_path in unpaired)]
+        return [Problem(file, _join(prefix, error.json_path), _schema_message(error), _schema_fix(error)) for error in errors]
+    except RecursionError:  # jsonschema builds reprs of deeply nested junk
+        return [Problem(file, _join(prefix, "$"), "JSON nested too deeply", "flatten the structure; a submission needs at most 6 levels")]
 
 
 @dataclass
@@ -87,11 +147,47 @@ class _Context:
         self.problems.append(Problem(self.file, where, message, fix, severity))  # type: ignore[arg-type]
 
 
+TATWEEL = "\u0640"
+DIRECTION_MARKS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+HARAKAT = "".join(map(chr, range(0x064B, 0x0653))) + "\u0670"
+
+INVISIBLE_MARKS = dict.fromkeys(map(ord, TATWEEL + DIRECTION_MARKS + ZERO_WIDTH))
+
+# Each kind of invisible or optional difference, named the way the message names it.
+_DIFFERENCE_KINDS = (
+    ("tatweel", TATWEEL),
+    ("invisible direction marks", DIRECTION_MARKS),
+    ("zero-width characters", ZERO_WIDTH),
+    ("diacritics (harakat)", HARAKAT),
+)
+
+
+def _drop(text: str, chars: str) -> str:
+    return text.translate(dict.fromkeys(map(ord, chars)))
+
+
+def _named(chars: set[str]) -> str:
+    return ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '?')}" for c in sorted(chars))
+
+
 def _slice_hint(given: str, actual: str) -> str:
+    """Name the kind of difference between a span's text and the slice, when it is a known one."""
     if unicodedata.normalize("NFC", given) == unicodedata.normalize("NFC", actual):
-        return " (they differ only in Unicode normalisation, NFD vs NFC)"
-    if given.translate(INVISIBLE_MARKS) == actual.translate(INVISIBLE_MARKS):
-        return " (they differ only in tatweel or invisible direction marks)"
+        form = "NFD" if given == unicodedata.normalize("NFD", given) else "not NFC"
+        return f" (they differ only in Unicode normalisation: the text is {form}, the document is NFC)"
+    for kind, chars in _DIFFERENCE_KINDS:
+        if _drop(given, chars) == _drop(actual, chars):
+            present = (set(given) ^ set(actual)) & set(chars) or (set(given) | set(actual)) & set(chars)
+            return f" (they differ only in {kind}: {_named(present)})"
+    every = "".join(chars for _, chars in _DIFFERENCE_KINDS)
+    if _drop(given, every) == _drop(actual, every):
+        present = (set(given) | set(actual)) & set(every)
+        return f" (they differ only in tatweel, diacritics or invisible characters: {_named(present)})"
+    if " ".join(given.split()) == " ".join(actual.split()):
+        return " (they differ only in whitespace)"
+    if unicodedata.normalize("NFKC", given) == unicodedata.normalize("NFKC", actual):
+        return " (they differ only in compatibility forms such as Arabic presentation forms: NFKC)"
     return ""
 
 
@@ -118,8 +214,18 @@ def _span(raw: dict, doc: Document, ctx: _Context, where: str) -> Span | None:
     return Span(start, end, actual)
 
 
-def _in_chrome(span: Span, doc: Document) -> bool:
-    return span.has_offsets and doc.in_chrome(span.start, span.end)
+def _in_chrome(span: Span, doc: Document, *, overlap: bool = False) -> bool:
+    """Submissions: the span starts in chrome. Gold (`overlap`): any character of it is in chrome."""
+    if not span.has_offsets:
+        return False
+    if overlap:
+        return any(start < span.end and span.start < end for start, end in doc.chrome_ranges)
+    return doc.in_chrome(span.start, span.end)
+
+
+def _gold_chrome(span: Span | None, doc: Document, ctx: _Context, where: str, what: str) -> None:
+    if ctx.gold and span is not None and _in_chrome(span, doc, overlap=True):
+        ctx.add(where, f"{what} [{span.start}, {span.end}) lies in a chrome segment (page furniture)", "chrome is never annotated (guidelines): remove it or fix its offsets")
 
 
 def _check_event(raw: dict, doc: Document, ctx: _Context, where: str, entity_ids: set[str]) -> EventMention | None:
@@ -136,9 +242,10 @@ def _check_event(raw: dict, doc: Document, ctx: _Context, where: str, entity_ids
         ok = False
     trigger = _span(raw["trigger"], doc, ctx, f"{where}.trigger")
     ok = ok and trigger is not None
-    if trigger is not None and _in_chrome(trigger, doc):
+    if trigger is not None and _in_chrome(trigger, doc, overlap=ctx.gold):
         severity = "error" if ctx.gold else "warning"
         ctx.add(f"{where}.trigger", f"trigger [{trigger.start}, {trigger.end}) lies in a chrome segment (page furniture)", "remove it; predictions in chrome are ignored when scoring", severity)
+        ok = ok and not ctx.gold
     arguments = []
     for j, arg in enumerate(raw.get("arguments", [])):
         awhere = f"{where}.arguments[{j}]"
@@ -150,6 +257,7 @@ def _check_event(raw: dict, doc: Document, ctx: _Context, where: str, entity_ids
         if span is None:
             ok = False
             continue
+        _gold_chrome(span, doc, ctx, awhere, "argument")
         entity = arg.get("entity")
         if entity is not None and entity_ids is not None and entity not in entity_ids and (ctx.gold or entity_ids):
             ctx.add(f"{awhere}.entity", f"entity {entity!r} is not listed in this document's entities", "add the entity with this mention, or correct the id")
@@ -189,6 +297,8 @@ def check_document(raw: dict, ctx: _Context, where: str) -> DocumentAnnotation |
         if ent["type"] not in ctx.corpus.ontology.entity_types:
             ctx.add(f"{ewhere}.type", f"unknown entity type {ent['type']!r}", f"use one of: {', '.join(ctx.corpus.ontology.entity_types)}")
         mentions = [_span(m, doc, ctx, f"{ewhere}.mentions[{j}]") for j, m in enumerate(ent["mentions"])]
+        for j, mention in enumerate(mentions):
+            _gold_chrome(mention, doc, ctx, f"{ewhere}.mentions[{j}]", "entity mention")
         entities.append(Entity(ent["id"], ent["type"], tuple(m for m in mentions if m is not None)))
     events = []
     seen: dict[str, int] = {}

@@ -7,6 +7,12 @@ import sys
 from pathlib import Path
 
 
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of bytes, got {text!r}")
+    return int(text)
+
+
 def add_parser(sub) -> None:
     p = sub.add_parser("validate", help="check submission files or the gold; exit 0 if valid, 2 if not")
     p.add_argument("files", nargs="*", metavar="FILE", help="submission files (.json or .jsonl)")
@@ -19,7 +25,7 @@ def add_parser(sub) -> None:
         help="also check the gold annotations (of the bundled corpus, or of corpus DIR) with the gold-only rules",
     )
     p.add_argument("--corpus", metavar="DIR", default=None, help="corpus to validate submissions against (default: the bundled one)")
-    p.add_argument("--max-bytes", type=int, default=None, help="largest input accepted (default 64 MiB or $EVBENCH_MAX_BYTES)")
+    p.add_argument("--max-bytes", type=_positive_int, default=None, help="largest input accepted (default 64 MiB or $EVBENCH_MAX_BYTES)")
     p.add_argument("--quiet", "-q", action="store_true", help="print only problems")
     p.set_defaults(run=run)
 
@@ -45,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     ok = True
     for name, valid, problems, n in results:
         for problem in problems:
-            print(problem.format(), file=sys.stderr)
+            print(" ".join(problem.format().splitlines()), file=sys.stderr)  # one line per problem, always
         ok = ok and valid
         if valid and not args.quiet:
             warnings = sum(p.severity == "warning" for p in problems)

@@ -1,0 +1,75 @@
+"""`evbench score`: score a submission against the gold (or any reference) and report it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from scorers.matching import DEFAULT_OVERLAP_THRESHOLD, MATCH_MODES
+
+FORMATS = ("plain", "github", "latex", "json")
+
+
+def threshold(value: str) -> float:
+    """argparse type for --overlap-threshold: a number in (0, 1]."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0 < number <= 1:
+        raise argparse.ArgumentTypeError(f"must be in (0, 1], got {value}")
+    return number
+
+
+def add_parser(sub) -> None:
+    from benchmark.cli import add_corpus_option
+
+    p = sub.add_parser("score", help="score a submission (event triggers, arguments, realis) against the gold")
+    p.add_argument("pred", metavar="PRED", help="submission file (.json or .jsonl)")
+    p.add_argument("--reference", metavar="REF", default=None, help="reference in submission format (default: the corpus gold)")
+    p.add_argument("--match", choices=MATCH_MODES, default="exact",
+                   help="span matching: exact offsets, Dice overlap, overlap + Arabic normalisation, or offset-free text (lenient)")
+    p.add_argument("--overlap-threshold", type=threshold, default=DEFAULT_OVERLAP_THRESHOLD, metavar="T",
+                   help="Dice threshold for --match overlap (default 0.5)")
+    p.add_argument("--arg-match", choices=("span", "entity"), default="span",
+                   help="argument matching shown in tables: own span, or any mention of the gold entity (JSON has both)")
+    p.add_argument("--format", choices=FORMATS, default="plain", help="plain / github / latex tables, or json")
+    p.add_argument("--out", metavar="FILE", default=None, help="also write the JSON result here (nothing is written on invalid input)")
+    p.add_argument("--by", action="append", choices=("type", "doc", "realis"), default=[], help="add a breakdown table (repeatable)")
+    p.add_argument("--explain", action="store_true", help="list every false positive and false negative with context and near miss")
+    add_corpus_option(p)
+    p.set_defaults(run=run)
+
+
+def _write(path: Path, text: str) -> None:
+    from benchmark.problems import InputError, Problem
+
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError([Problem(str(path), "", f"cannot write the result: {exc.strerror}", "choose a writable --out path")]) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from benchmark.corpus import load_corpus
+    from benchmark.explain import explain
+    from benchmark.scoring import ScoreSettings, result_dict, score_submission
+    from benchmark.tables import render
+
+    corpus = load_corpus(args.gold)
+    settings = ScoreSettings(match=args.match, overlap_threshold=args.overlap_threshold, arg_match=args.arg_match)
+    reference = Path(args.reference) if args.reference else None
+    scored = score_submission(Path(args.pred), reference, corpus, settings)
+    result = result_dict(scored)
+    explanations = explain(scored, corpus) if args.explain else None
+    if explanations is not None:
+        result["explain"] = explanations
+    as_json = json.dumps(result, ensure_ascii=False, indent=1) + "\n"
+    if args.out:
+        _write(Path(args.out), as_json)
+    if args.format == "json":
+        print(as_json, end="")
+    else:
+        print(render(result, args.format, args.by, explanations))
+    return 0

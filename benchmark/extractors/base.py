@@ -1,0 +1,122 @@
+"""What an extractor is, how `--extractor` names one, and how its output is checked.
+
+An extractor is any callable that takes one document (an object with ``doc_id`` and ``text``;
+`evbench run` passes a `benchmark.corpus.Document`, which also has ``segments``) and returns its
+events as submission-format dicts::
+
+    {"type": "Contact.Meet", "realis": "actual",
+     "trigger": {"start": 10, "end": 15, "text": "لقاء"},
+     "arguments": [{"role": "Participant", "start": 0, "end": 6, "text": "لافروف"}]}
+
+``id`` may be left out (the harness numbers events ``e1``, ``e2``, ... in order); ``realis``,
+``arguments`` and ``cluster`` are optional. Offsets are Python ``str`` indices, half-open.
+
+`--extractor` takes a built-in short name (``lexicon``, ``llm``) or ``package.module:attr``. A
+class is instantiated first: with ``corpus=<the Corpus>`` when its constructor accepts ``corpus``,
+plus the ``--option KEY=VALUE`` pairs as keyword arguments. Anything else is used as it is.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol, runtime_checkable
+
+from benchmark.problems import InputError, Problem
+
+BUILTIN = {
+    "lexicon": "benchmark.extractors.lexicon:LexiconExtractor",
+    "llm": "benchmark.extractors.llm:LLMExtractor",
+}
+
+
+@runtime_checkable
+class InputDocument(Protocol):
+    """The least an extractor may rely on."""
+
+    doc_id: str
+    text: str
+
+
+@runtime_checkable
+class Extractor(Protocol):
+    """Takes one document, returns its events as submission-format dicts."""
+
+    def __call__(self, document: InputDocument) -> list[dict]: ...
+
+
+class ExtractorError(Exception):
+    """An extractor could not produce events for a document (server down, bad configuration).
+
+    The harness turns it into a Problem naming the document, so the CLI exits 2 with one line
+    instead of a traceback. Bugs in an extractor are ordinary exceptions and keep their traceback.
+    """
+
+
+def resolve(spec: str) -> Any:
+    """Import the object named by a built-in short name or ``package.module:attr``."""
+    target = BUILTIN.get(spec, spec)
+    module_name, sep, attr = target.partition(":")
+    if not sep or not module_name or not attr:
+        raise InputError([Problem("--extractor", "", f"{spec!r} is neither a built-in extractor nor package.module:callable",
+                                  f"use one of {', '.join(sorted(BUILTIN))}, or e.g. mypkg.extract:run")])
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise InputError([Problem("--extractor", "", f"cannot import module {module_name!r}: {exc}",
+                                  "install the package or add its directory to PYTHONPATH")]) from None
+    obj: Any = module
+    for part in attr.split("."):
+        if not hasattr(obj, part):
+            raise InputError([Problem("--extractor", "", f"module {module_name!r} has no attribute {attr!r}", "check the name after the colon")])
+        obj = getattr(obj, part)
+    if not callable(obj):
+        raise InputError([Problem("--extractor", "", f"{spec!r} is not callable", "name a function, a class or a callable object")])
+    return obj
+
+
+def instantiate(obj: Any, corpus: Any = None, options: Mapping[str, Any] | None = None) -> Callable[[InputDocument], Iterable[dict]]:
+    """Turn what `resolve` found into an extractor: classes are constructed, the rest is used as is."""
+    options = dict(options or {})
+    if inspect.isclass(obj):
+        params = inspect.signature(obj).parameters
+        takes_any = any(p.kind is p.VAR_KEYWORD for p in params.values())
+        unknown = [k for k in options if k not in params and not takes_any]
+        if unknown:
+            allowed = ", ".join(n for n, p in params.items() if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD) and n != "corpus")
+            raise InputError([Problem("--option", "", f"{obj.__name__} takes no option {', '.join(map(repr, unknown))}",
+                                      f"use one of: {allowed or '(none)'}")])
+        if "corpus" in params or takes_any:
+            options.setdefault("corpus", corpus)
+        return obj(**options)
+    if options:
+        raise InputError([Problem("--option", "", f"{getattr(obj, '__name__', obj)!r} is not a class, so it cannot take options",
+                                  "drop --option, or name a class whose constructor takes them")])
+    return obj
+
+
+def system_name(extractor: Any, spec: str) -> str:
+    """The name written into the submission: the extractor's ``name`` attribute, else the spec."""
+    name = getattr(extractor, "name", None)
+    return name if isinstance(name, str) and name else spec
+
+
+def normalise_output(events: object, doc_id: str, spec: str) -> dict:
+    """Wrap one document's events as a submission document object, numbering events without id.
+
+    Anything that is not a list of dicts is reported as a Problem naming the document.
+    """
+    where = f"extractor {spec} on document {doc_id}"
+    if isinstance(events, tuple) or (not isinstance(events, (list, dict, str, bytes)) and isinstance(events, Iterable)):
+        events = list(events)
+    if not isinstance(events, list):
+        raise InputError([Problem(where, "", f"returned a {type(events).__name__}, not a list of event dicts", "return a list (possibly empty) of submission-format event objects")])
+    out = []
+    for i, event in enumerate(events):
+        if not isinstance(event, dict):
+            raise InputError([Problem(where, f"$.events[{i}]", f"event is a {type(event).__name__}, not a dict", "return each event as a submission-format object")])
+        if "id" not in event:
+            event = {"id": f"e{i + 1}", **event}
+        out.append(event)
+    return {"doc_id": doc_id, "events": out}

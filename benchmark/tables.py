@@ -1,0 +1,125 @@
+"""Rendering a result dict as tables (tabulate): terminal, GitHub markdown or LaTeX.
+
+Reporters are separate from metric code (as in seqeval): everything here reads the result
+dict that `--format json` prints, so tables and JSON can never disagree. Scores are shown as
+percentages with one decimal and the raw counts beside them. Arabic cells are wrapped in
+bidi isolates (U+2068 ... U+2069) in terminal and markdown output, so right-to-left text
+cannot reorder the neighbouring columns.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tabulate import tabulate
+
+from scorers.registry import ArgMatch, displayed
+
+TABLE_FORMATS = {"plain": "simple", "github": "pipe", "latex": "latex_booktabs"}
+ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+FSI, PDI = "\u2068", "\u2069"
+BREAKDOWN_METRICS = ("tri_i", "tri_c", "type_realis", "arg_i", "arg_c")
+
+
+def isolate(cell: object, fmt: str) -> object:
+    """Wrap a cell holding Arabic in bidi isolates, except in LaTeX (which has its own bidi)."""
+    if fmt != "latex" and isinstance(cell, str) and ARABIC.search(cell):
+        return f"{FSI}{cell}{PDI}"
+    return cell
+
+
+def percent(value: float) -> str:
+    return f"{100 * value:.1f}"
+
+
+NUMERIC = re.compile(r"^\d+(\.\d)?( \(\d+/\d+/\d+\))?$")
+
+
+def _alignment(rows: list[list], width: int) -> list[str]:
+    """Right-align columns of numbers (counts, percentages, 'F1 (tp/fp/fn)'), left-align the rest."""
+    def numeric(col: int) -> bool:
+        cells = [str(row[col]) for row in rows if str(row[col])]
+        return bool(cells) and all(NUMERIC.match(c) for c in cells)
+
+    return ["right" if numeric(col) else "left" for col in range(width)]
+
+
+def table(rows: list[list], headers: list[str], fmt: str) -> str:
+    """Cells are rendered as given (no number parsing), so '100.0' never becomes '100'."""
+    return tabulate([[isolate(c, fmt) for c in row] for row in rows], headers=headers, tablefmt=TABLE_FORMATS[fmt],
+                    disable_numparse=True, colalign=_alignment(rows, len(headers)) if rows else None)
+
+
+def caption(text: str, fmt: str) -> str:
+    """A line above a table: a comment in LaTeX, a paragraph elsewhere."""
+    return f"% {text}" if fmt == "latex" else text
+
+
+def header_line(result: dict) -> str:
+    ref = result["reference"]
+    settings = result["settings"]
+    return (
+        f"system: {result['system']} | reference: {ref['source']} (sha256 {ref['checksum'][:12]}, corpus {ref['corpus_checksum'][:12]})"
+        f" | matching: {settings['match_rule']} | arg-match: {settings['arg_match']}"
+    )
+
+
+def _arg_name(name: str, arg_match: ArgMatch) -> str:
+    return f"{name}_entity" if arg_match == "entity" and name.startswith("arg_") else name
+
+
+def metrics_table(result: dict, fmt: str) -> str:
+    """One row per displayed metric (registry order) and a macro-average row."""
+    rows = []
+    for spec in displayed(result["settings"]["arg_match"]):
+        m = result["metrics"][spec.name]
+        rows.append([spec.name, percent(m["precision"]), percent(m["recall"]), percent(m["f1"]), m["tp"], m["fp"], m["fn"], spec.description])
+    macro = result["macro"]
+    rows.append([f"macro {macro['metric']}", percent(macro["precision"]), percent(macro["recall"]), percent(macro["f1"]), "", "", "",
+                 f"unweighted mean over {len(macro['types'])} event types"])
+    return table(rows, ["metric", "P", "R", "F1", "tp", "fp", "fn", "definition"], fmt)
+
+
+def breakdown_table(result: dict, by: str, fmt: str) -> str:
+    """F1 with (tp/fp/fn) per group for the main metrics."""
+    names = [_arg_name(n, result["settings"]["arg_match"]) for n in BREAKDOWN_METRICS]
+    rows = []
+    for group, metrics in result["breakdowns"][by].items():
+        rows.append([group, *(f"{percent(metrics[n]['f1'])} ({metrics[n]['tp']}/{metrics[n]['fp']}/{metrics[n]['fn']})" for n in names)])
+    return table(rows, [by, *(f"{n} F1 (tp/fp/fn)" for n in names)], fmt)
+
+
+def confusion_table(result: dict, fmt: str) -> str:
+    rows = [[ref, pred, n] for ref, cells in result["confusion"].items() for pred, n in cells.items()]
+    return table(rows, ["reference type", "predicted type", "tri_i pairs"], fmt)
+
+
+def _span_cell(entry: dict) -> str:
+    where = f"[{entry['start']},{entry['end']})" if entry["start"] is not None else "[text]"
+    return f"{entry['text']} {where}"
+
+
+def explain_table(entries: list[dict], fmt: str) -> str:
+    rows = []
+    for e in entries:
+        miss = e["near_miss"]
+        near = "" if miss is None else f"{_span_cell(miss)} {miss['type']}{' ' + miss['role'] if miss['role'] else ''} differs: {', '.join(miss['differs']) or 'nothing (already matched)'}"
+        rows.append([e["metric"], e["kind"].upper(), e["doc_id"], _span_cell(e), e["type"], e["role"] or "", e["context"], near])
+    return table(rows, ["metric", "error", "doc", "span", "type", "role", "context", "near miss"], fmt)
+
+
+def render(result: dict, fmt: str, by: list[str], explain: list[dict] | None = None) -> str:
+    """Header line, metrics table, requested breakdowns, confusion (with --by type), explanations."""
+    parts = [caption(header_line(result), fmt), metrics_table(result, fmt)]
+    notes = [f"ignored: {result['ignored_in_chrome']} predicted events in chrome segments"]
+    if result["ignored_documents"]:
+        notes.append(f"{len(result['ignored_documents'])} predicted documents not in the reference ({', '.join(result['ignored_documents'])})")
+    parts.append(caption("; ".join(notes), fmt))
+    for group in by:
+        parts += [caption(f"by {group} (matching: {result['settings']['match']}, arg-match: {result['settings']['arg_match']})", fmt),
+                  breakdown_table(result, group, fmt)]
+        if group == "type":
+            parts += [caption("type confusion over trigger-identification pairs", fmt), confusion_table(result, fmt)]
+    if explain is not None:
+        parts += [caption(f"errors ({len(explain)}), with context and nearest near miss", fmt), explain_table(explain, fmt)]
+    return "\n\n".join(parts)
