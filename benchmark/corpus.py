@@ -177,8 +177,8 @@ def _load_corpus(root: Path, manifest, verify: bool) -> Corpus:
             problems.append(
                 Problem(
                     str(path),
-                    f"$.documents[{i}].sha256",
-                    "document text does not match the sha256 in manifest.json (the text was changed)",
+                    "",
+                    f"document text does not match the sha256 in manifest.json at $.documents[{i}].sha256 (the text was changed)",
                     "restore the original document bytes; offsets in every annotation depend on them",
                 )
             )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -83,8 +84,11 @@ def _check_head(head: bytes, name: str) -> None:
         raise InputError([Problem(name, where, f"file looks {kind} encoded (NUL bytes, no byte-order mark)", "save the file as UTF-8")])
 
 
-def _decode(raw: bytes, name: str, line: int = 1) -> str:
-    """Decode UTF-8; an invalid byte is located by line and column (`line` is the first line of `raw`)."""
+def _decode(raw: bytes, name: str, line: int = 1, offset: int = 0) -> str:
+    """Decode UTF-8; an invalid byte is located by line and column.
+
+    `raw` starts at line `line`, byte `offset` of the file (both matter for one JSONL line).
+    """
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -96,7 +100,7 @@ def _decode(raw: bytes, name: str, line: int = 1) -> str:
                 Problem(
                     name,
                     f"line {number} column {column}",
-                    f"not valid UTF-8 (byte {raw[exc.start:exc.start + 1]!r} at byte offset {exc.start})",
+                    f"not valid UTF-8 (byte {raw[exc.start:exc.start + 1]!r} at byte offset {offset + exc.start})",
                     "save the file as UTF-8 (it may be Latin-1 or Windows-1256)",
                 )
             ]
@@ -141,6 +145,34 @@ def _duplicate_key_problems(value: object, name: str, where: str) -> list[Proble
     return problems
 
 
+MAX_DEPTH = 100
+_HUGE_NUMBER = re.compile(r"-?\d{4000,}")
+_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _too_deep_at(text: str) -> int | None:
+    """Index of the first bracket that opens level MAX_DEPTH + 1 (strings skipped), if any."""
+    depth = 0
+    for token in _STRUCTURE.finditer(text):
+        char = token.group()[0]
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return token.start()
+        elif char in "]}":
+            depth -= 1
+    return None
+
+
+def _place(text: str, index: int | None, line: int | None) -> str:
+    """`line L column C` (1-based, columns in characters) of a character index into `text`."""
+    if index is None:
+        return ""
+    number = text.count("\n", 0, index) + (line or 1)
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return f"line {number} column {column}"
+
+
 def _parse(text: str, name: str, line: int | None = None) -> object:
     """Parse one JSON text; `line` is set for a JSONL line (locations then name that line)."""
     prefix = f"line {line}" if line is not None else ""
@@ -158,9 +190,13 @@ def _parse(text: str, name: str, line: int | None = None) -> object:
         number = exc.lineno if line is None else line + exc.lineno - 1
         raise InputError([Problem(name, f"line {number} column {exc.colno}", f"malformed JSON: {exc.msg}", "repair the JSON syntax at that place")]) from None
     except RecursionError:
-        raise InputError([Problem(name, prefix, "JSON nested too deeply", "flatten the structure; a submission needs at most 6 levels")]) from None
-    except ValueError as exc:  # e.g. an integer with more than 4300 digits
-        raise InputError([Problem(name, prefix, f"unreadable JSON value: {exc}", "use ordinary numbers (offsets are small integers)")]) from None
+        where = _place(text, _too_deep_at(text), line) or prefix
+        raise InputError([Problem(name, where, f"JSON nested too deeply (more than {MAX_DEPTH} levels here)", "flatten the structure; a submission needs at most 6 levels")]) from None
+    except ValueError as exc:  # an integer with more than 4300 digits is the one case json raises
+        found = _HUGE_NUMBER.search(text)
+        where = _place(text, found.start() if found else None, line) or prefix
+        what = f"a number with {len(found.group().lstrip('-'))} digits" if found else str(exc)
+        raise InputError([Problem(name, where, f"unreadable JSON value: {what}", "use ordinary numbers (offsets are small integers)")]) from None
     if seen_duplicate:
         raise InputError(_duplicate_key_problems(value, name, prefix))
     return value
@@ -187,17 +223,19 @@ def iter_jsonl(path: Path, max_bytes: int) -> Iterator[tuple[int, object]]:
     problems: list[Problem] = []
     unreadable = 0
     seen_any = False
+    offset = 0
     try:
         with path.open("rb") as handle:
             _check_head(handle.read(4), name)
             handle.seek(0)
             for number, raw in enumerate(handle, start=1):
+                line_offset, offset = offset, offset + len(raw)
                 line = raw.rstrip(b"\n").rstrip(b"\r")  # the newline is not part of the JSON text
                 if not line.strip():
                     continue
                 seen_any = True
                 try:
-                    obj = _parse(_decode(line, name, number), name, number)
+                    obj = _parse(_decode(line, name, number, line_offset), name, number)
                 except InputError as exc:
                     unreadable += 1
                     if unreadable <= MAX_LINE_PROBLEMS:

@@ -85,16 +85,21 @@ def _spans(doc: DocumentAnnotation):
 
 
 def require_offsets(annotation: Annotation, file: str) -> None:
-    """Offset modes cannot score text-only spans: stop with every such span, and the way out."""
-    problems = [
-        Problem(file, f"document {doc_id} {where}", f"span {span.text!r} has no start/end offsets",
-                "use --match text (offset-free protocol) or add start and end offsets")
+    """Offset modes cannot score text-only spans: stop, naming how many and the first one.
+
+    One problem, not one per span: an offset-free file has hundreds of them and one cause.
+    """
+    missing = [
+        (doc_id, where, span)
         for doc_id in sorted(annotation.documents)
         for where, span in _spans(annotation.documents[doc_id])
         if not span.has_offsets
     ]
-    if problems:
-        raise InputError(problems)
+    if missing:
+        doc_id, where, span = missing[0]
+        count = f"{len(missing)} spans have" if len(missing) > 1 else "1 span has"
+        raise InputError([Problem(file, f"document {doc_id} {where}", f"{count} no start/end offsets (first: {span.text!r})",
+                                  "use --match text (the offset-free protocol) or add start and end offsets")])
 
 
 def _in_chrome(span: Span, corpus: Corpus, doc_id: str) -> bool:
@@ -102,7 +107,10 @@ def _in_chrome(span: Span, corpus: Corpus, doc_id: str) -> bool:
 
 
 def drop_chrome(annotation: Annotation, corpus: Corpus) -> tuple[Annotation, int]:
-    """Remove events whose trigger lies in a chrome segment (never scored); return how many."""
+    """Remove events whose trigger lies in a chrome segment (never scored); return how many.
+
+    Text-only triggers cannot be located, so they are kept.
+    """
     documents, dropped = {}, 0
     for doc_id, doc in annotation.documents.items():
         kept = tuple(e for e in doc.events if not _in_chrome(e.trigger, corpus, doc_id))
@@ -111,27 +119,44 @@ def drop_chrome(annotation: Annotation, corpus: Corpus) -> tuple[Annotation, int
     return Annotation(documents=documents, system=annotation.system), dropped
 
 
-def score_submission(pred_path: Path, reference_path: Path | None, corpus: Corpus, settings: ScoreSettings) -> ScoreRun:
-    """Load and check both sides (InputError on any problem), drop chrome, and score."""
-    prediction = load_submission(pred_path, corpus)
-    gold = load_reference(reference_path, corpus)
+def score_annotations(
+    prediction: Annotation, gold: Annotation, corpus: Corpus, settings: ScoreSettings, *,
+    system: str, reference: dict, pred_label: str, ref_label: str,
+) -> ScoreRun:
+    """Score two validated annotations: require offsets (offset modes), drop chrome, score.
+
+    The one path from loaded annotations to a `ScoreRun`, shared by files and in-memory inputs;
+    the labels name each side in problems.
+    """
     matcher = make_matcher(settings.match, settings.overlap_threshold)
     if matcher.uses_offsets:
-        require_offsets(prediction, str(pred_path))
-        require_offsets(gold, str(reference_path or corpus.annotations_dir))
+        require_offsets(prediction, pred_label)
+        require_offsets(gold, ref_label)
     prediction, ignored = drop_chrome(prediction, corpus)
     gold, _ = drop_chrome(gold, corpus)
-    outcomes = tuple(score(prediction, gold, matcher))
     unannotated = tuple(sorted(d for d, doc in prediction.documents.items() if d not in gold.documents and doc.events))
     return ScoreRun(
-        system=prediction.system or pred_path.stem,
+        system=system,
         settings=settings,
-        reference=reference_identity(reference_path, corpus),
+        reference=reference,
         prediction=prediction,
         gold=gold,
-        outcomes=outcomes,
+        outcomes=tuple(score(prediction, gold, matcher)),
         ignored_in_chrome=ignored,
         ignored_documents=unannotated,
+    )
+
+
+def score_submission(pred_path: Path, reference_path: Path | None, corpus: Corpus, settings: ScoreSettings) -> ScoreRun:
+    """Load and check both files (InputError on any problem), then :func:`score_annotations`."""
+    prediction = load_submission(pred_path, corpus)
+    gold = load_reference(reference_path, corpus)
+    return score_annotations(
+        prediction, gold, corpus, settings,
+        system=prediction.system or pred_path.stem,
+        reference=reference_identity(reference_path, corpus),
+        pred_label=str(pred_path),
+        ref_label=str(reference_path or corpus.annotations_dir),
     )
 
 

@@ -22,7 +22,6 @@ from benchmark.problems import InputError, Problem
 from scorers.model import Annotation, Argument, DocumentAnnotation, Entity, EventMention, Span
 
 
-
 @lru_cache(maxsize=4)
 def _validator(schema_path: str, definition: str | None):
     import jsonschema  # imported here: it costs start-up time that `--help` should not pay
@@ -70,12 +69,16 @@ def describe_value(value: object) -> str:
     return type(value).__name__
 
 
+def _expected(error) -> str:
+    kinds = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+    return " or ".join(_KIND_NAMES.get(kind, kind) for kind in kinds)
+
+
 def _schema_message(error) -> str:
     """The problem in one short line; jsonschema's own messages embed whole reprs of the value."""
     kind = error.validator
     if kind == "type":
-        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        return f"expected {' or '.join(_KIND_NAMES.get(t, t) for t in expected)}, found {describe_value(error.instance)}"
+        return f"expected {_expected(error)}, found {describe_value(error.instance)}"
     if kind == "enum":
         return f"{describe_value(error.instance)} is not one of: {', '.join(map(str, error.validator_value))}"
     if kind == "anyOf":
@@ -101,7 +104,7 @@ def _schema_fix(error) -> str:
             return f"rename {extra[0]!r} to {close[0]!r} (allowed: {', '.join(allowed)})"
         return f"remove the field or correct its spelling (allowed: {', '.join(allowed)})"
     if kind == "type":
-        return f"use {' or '.join(_KIND_NAMES.get(t, t) for t in (error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]))} here"
+        return f"use {_expected(error)} here"
     if kind == "anyOf":
         return "give start and end, or text, or all three"
     if kind == "dependentRequired":
@@ -171,15 +174,20 @@ def _named(chars: set[str]) -> str:
     return ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '?')}" for c in sorted(chars))
 
 
+def _form(text: str) -> str:
+    for form in ("NFC", "NFD"):
+        if unicodedata.is_normalized(form, text):
+            return form
+    return "in neither NFC nor NFD"
+
+
 def _slice_hint(given: str, actual: str) -> str:
     """Name the kind of difference between a span's text and the slice, when it is a known one."""
     if unicodedata.normalize("NFC", given) == unicodedata.normalize("NFC", actual):
-        form = "NFD" if given == unicodedata.normalize("NFD", given) else "not NFC"
-        return f" (they differ only in Unicode normalisation: the text is {form}, the document is NFC)"
+        return f" (they differ only in Unicode normalisation: the text is {_form(given)}, the document slice is {_form(actual)})"
     for kind, chars in _DIFFERENCE_KINDS:
         if _drop(given, chars) == _drop(actual, chars):
-            present = (set(given) ^ set(actual)) & set(chars) or (set(given) | set(actual)) & set(chars)
-            return f" (they differ only in {kind}: {_named(present)})"
+            return f" (they differ only in {kind}: {_named((set(given) | set(actual)) & set(chars))})"
     every = "".join(chars for _, chars in _DIFFERENCE_KINDS)
     if _drop(given, every) == _drop(actual, every):
         present = (set(given) | set(actual)) & set(every)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
 import numpy as np
@@ -21,7 +21,7 @@ from scipy.optimize import linear_sum_assignment
 
 from scorers import arabic
 from scorers.matching import SpanMatcher
-from scorers.model import EventMention, Span
+from scorers.model import Argument, DocumentAnnotation, EventMention, Span
 
 P = TypeVar("P")
 R = TypeVar("R")
@@ -78,17 +78,37 @@ def event_key(event: EventMention) -> tuple:
     return (event.doc_id, span_key(event.trigger), event.type, event.realis or "", event.id)
 
 
+def argument_key(argument: Argument) -> tuple:
+    return (argument.role, span_key(argument.span), argument.entity or "")
+
+
+def canonical(doc: DocumentAnnotation) -> DocumentAnnotation:
+    """The same document with events, arguments, entities and mentions in canonical order.
+
+    Scoring canonical documents makes every record (which embeds its event) independent of
+    the order the input listed things in, not just every count.
+    """
+    events = sorted((replace(e, arguments=tuple(sorted(e.arguments, key=argument_key))) for e in doc.events), key=event_key)
+    entities = sorted((replace(n, mentions=tuple(sorted(n.mentions, key=span_key))) for n in doc.entities), key=lambda n: n.id)
+    return DocumentAnnotation(doc.doc_id, tuple(events), tuple(entities))
+
+
 #: Weight of realis / argument agreement when choosing between equally good trigger matches.
 TIE_BREAK_WEIGHT = 1e-3
 
 
-def agreement(pred: EventMention, ref: EventMention) -> float:
-    """How much two events agree beyond their triggers, in [0, 1]: realis, and arguments by (role, normalised text)."""
-    pred_args = Counter((a.role, arabic.normalize(a.span.text)) for a in pred.arguments)
-    ref_args = Counter((a.role, arabic.normalize(a.span.text)) for a in ref.arguments)
+def agreement(pred: EventMention, ref: EventMention, uses_offsets: bool) -> float:
+    """How much two events agree beyond their triggers, in [0, 1]: realis, and argument (role, span) overlap.
+
+    Argument spans are compared by offsets, or by normalised text in the offset-free protocol.
+    """
+
+    def bag(event: EventMention) -> Counter:
+        return Counter((a.role, (a.span.start, a.span.end) if uses_offsets else arabic.normalize(a.span.text)) for a in event.arguments)
+
+    pred_args, ref_args = bag(pred), bag(ref)
     total = sum(pred_args.values()) + sum(ref_args.values())
-    shared = sum((pred_args & ref_args).values())
-    arguments = 2 * shared / total if total else 1.0
+    arguments = 2 * sum((pred_args & ref_args).values()) / total if total else 1.0
     return (float(pred.realis == ref.realis) + arguments) / 2
 
 
@@ -109,7 +129,7 @@ def trigger_similarity(matcher: SpanMatcher, *, typed: bool, realis: bool = Fals
         score = matcher.similarity(pred.trigger, ref.trigger)
         if score is None:
             return None
-        return (score + TIE_BREAK_WEIGHT * agreement(pred, ref)) / (1 + TIE_BREAK_WEIGHT)
+        return (score + TIE_BREAK_WEIGHT * agreement(pred, ref, matcher.uses_offsets)) / (1 + TIE_BREAK_WEIGHT)
 
     return similarity
 

@@ -45,7 +45,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from scorers.alignment import Alignment, align, align_triggers, event_key, span_key
+from scorers.alignment import Alignment, align, align_triggers, argument_key, event_key
 from scorers.matching import SpanMatcher
 from scorers.model import Argument, DocumentAnnotation, EventMention, Span
 from scorers.prf import PRF, divide
@@ -73,8 +73,7 @@ class Item:
 
 def item_key(item: Item) -> tuple:
     """Canonical order of items, used for deterministic tie-breaks in the alignment."""
-    arg = item.argument
-    return (event_key(item.event), "" if arg is None else arg.role, () if arg is None else span_key(arg.span), "" if arg is None else arg.entity or "")
+    return (event_key(item.event), () if item.argument is None else argument_key(item.argument))
 
 
 @dataclass(frozen=True)

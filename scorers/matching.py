@@ -76,7 +76,7 @@ class OverlapMatch:
         # Float division and float threshold round the same exact rational identically, so a
         # Dice equal to the threshold (2*2/(4+4) vs 0.5) compares as equal, never just below.
         score = dice(pred, ref)
-        return score if score >= self.threshold and score > 0 else None
+        return score if score >= self.threshold else None
 
     def describe(self) -> str:
         return f"overlap (Dice >= {self.threshold:g})"

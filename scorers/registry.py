@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from scorers.alignment import canonical
 from scorers.events import MetricFunction, Outcome, argument_metric, argument_plus_metric, outcomes_of, trigger_metric
 from scorers.matching import SpanMatcher
 from scorers.model import Annotation, DocumentAnnotation
@@ -71,7 +72,8 @@ def displayed(arg_match: ArgMatch) -> tuple[MetricSpec, ...]:
 
 
 def score_document(pred: DocumentAnnotation, ref: DocumentAnnotation, matcher: SpanMatcher, metrics: Iterable[MetricSpec] = METRICS) -> list[Outcome]:
-    """Outcome records of every metric on one document."""
+    """Outcome records of every metric on one document (both sides put in canonical order first)."""
+    pred, ref = canonical(pred), canonical(ref)
     return [o for m in metrics for o in outcomes_of(m.name, ref.doc_id, m.function(pred, ref, matcher))]
 
 

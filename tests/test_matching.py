@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from conftest import ev, sp
+from conftest import arg, ev, sp
 from scorers.alignment import align, align_triggers, span_key
 from scorers.matching import ArabicMatch, ExactMatch, OverlapMatch, TextMatch, dice, make_matcher
 
@@ -132,8 +132,6 @@ def test_align_triggers_typed_and_untyped():
 def test_align_triggers_prefers_the_event_with_the_same_arguments():
     # Two reference "زيارة" events with identical triggers in text mode; the prediction shares
     # the arguments of r2, so it is paired with r2 whatever the order.
-    from conftest import arg
-
     r1 = ev("r1", "Movement.Transport-Person", 0, 5, "زيارة", args=(arg("Person", 10, 15, "لافروف"),))
     r2 = ev("r2", "Movement.Transport-Person", 50, 55, "زيارة", args=(arg("Person", 60, 65, "شويغو"),))
     p = ev("p", "Movement.Transport-Person", None, None, "زيارة", args=(arg("Person", None, None, "شويغو"),))

@@ -202,11 +202,21 @@ def _expand_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_SENTENCE_END = re.compile(r"[.!?؟؛\n]")
+
+
+def _closeness(text: str, span: tuple[int, int], anchor: int) -> tuple[bool, int, int]:
+    """Sort key: same sentence as `anchor` first, then the gap in characters, then position."""
+    lo, hi = (span[1], anchor) if span[1] <= anchor else (anchor, span[0])
+    gap = max(0, hi - lo)
+    return (bool(_SENTENCE_END.search(text, lo, hi)) if gap else False, gap, span[0])
+
+
 def find_span(text: str, needle: str, anchor: int, *, forward: bool) -> tuple[int, int] | None:
     """Locate `needle` in `text` as whole words.
 
     With `forward`, the first occurrence at or after `anchor` (reading order), else the one
-    nearest it; without, the occurrence nearest `anchor`. When the needle only occurs inside
+    nearest it; without, the occurrence nearest `anchor`, preferring its sentence. When the needle only occurs inside
     longer words (a clitic left out, ``زيارة`` for ``وزيارة``), the match is widened to the
     whole words, as the guidelines take spans with their clitics.
     """
@@ -222,7 +232,7 @@ def find_span(text: str, needle: str, anchor: int, *, forward: bool) -> tuple[in
         after = [s for s in spans if s[0] >= anchor]
         if after:
             return after[0]
-    return min(spans, key=lambda s: (abs(s[0] - anchor), s[0]))
+    return min(spans, key=lambda s: _closeness(text, s, anchor))
 
 
 # ---------------------------------------------------------------------------------------------

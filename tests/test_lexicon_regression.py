@@ -1,0 +1,65 @@
+"""Scorer regression: the lexicon baseline's submission and scores must not change by accident.
+
+The stored files are written by `tests/testdata/regenerate.py` (read its docstring). A failure
+here means the lexicon baseline, the scorer or the gold changed; if that was intended, rerun the
+script and review the diff.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmark.corpus import load_corpus
+
+TESTDATA = Path(__file__).parent / "testdata"
+REGENERATE = "python tests/testdata/regenerate.py"
+
+
+def _regenerate_module():
+    spec = importlib.util.spec_from_file_location("evbench_regenerate", TESTDATA / "regenerate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+regen = _regenerate_module()
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus()
+
+
+def _comparable(result: dict) -> dict:
+    """Everything that depends on the numbers, settings and data; not the package version."""
+    return {k: v for k, v in result.items() if k != "evbench_version"}
+
+
+def test_lexicon_reproduces_the_stored_submission_byte_for_byte(corpus):
+    stored = regen.SUBMISSION.read_text(encoding="utf-8")
+    fresh = regen.lexicon_submission_text(corpus)
+    assert fresh == stored, f"the lexicon baseline's output changed; if intended, run `{REGENERATE}` and review the diff"
+
+
+def test_stored_submission_scores_as_expected(corpus):
+    expected = json.loads(regen.RESULTS.read_text(encoding="utf-8"))
+    actual = regen.lexicon_results(corpus, regen.SUBMISSION)
+    if actual["reference"]["checksum"] != expected["reference"]["checksum"]:
+        pytest.fail(f"the gold annotations changed since the expected results were stored; run `{REGENERATE}` and review the diff")
+    changed = [
+        f"{name}: {expected['metrics'].get(name)} -> {actual['metrics'].get(name)}"
+        for name in sorted(set(expected["metrics"]) | set(actual["metrics"]))
+        if expected["metrics"].get(name) != actual["metrics"].get(name)
+    ]
+    assert not changed, "scores changed with the same gold and submission (scorer change?):\n" + "\n".join(changed)
+    assert _comparable(actual) == _comparable(expected), f"result details changed (breakdowns, settings, confusion); run `{REGENERATE}` if intended"
+
+
+def test_stored_results_are_portable():
+    expected = json.loads(regen.RESULTS.read_text(encoding="utf-8"))
+    assert expected["reference"]["source"] == regen.PORTABLE_SOURCE
+    assert expected["system"] == "lexicon"
