@@ -21,12 +21,10 @@ from pathlib import Path
 
 from benchmark.corpus import Corpus, load_corpus
 from benchmark.problems import InputError, Problem
-from benchmark.scoring import ScoreRun, ScoreSettings, drop_chrome, reference_identity, require_offsets, result_dict, score_submission
+from benchmark.scoring import ScoreSettings, reference_identity, result_dict, score_annotations, score_submission
 from benchmark.submission import _json_documents, annotation_to_submission, load_gold, load_submission
 from benchmark.validation import build_annotation
-from scorers.matching import make_matcher
 from scorers.model import Annotation
-from scorers.registry import score as score_outcomes
 
 _SETTINGS = tuple(f.name for f in fields(ScoreSettings) if f.name != "match")
 
@@ -101,24 +99,12 @@ def score(predictions, reference=None, *, corpus_dir: Path | str | None = None, 
     else:
         identity = _identity(gold, ref_label, corpus)
 
-    # From here on, the same steps as benchmark.scoring.score_submission.
-    matcher = make_matcher(settings.match, settings.overlap_threshold)
-    if matcher.uses_offsets:
-        require_offsets(prediction, pred_label)
-        require_offsets(gold, ref_label)
-    prediction, ignored = drop_chrome(prediction, corpus)
-    gold, _ = drop_chrome(gold, corpus)
-    outcomes = tuple(score_outcomes(prediction, gold, matcher))
-    unannotated = tuple(sorted(d for d, doc in prediction.documents.items() if d not in gold.documents and doc.events))
     fallback = Path(predictions).stem if _is_path(predictions) else "unnamed"
-    run = ScoreRun(
+    run = score_annotations(
+        prediction, gold, corpus, settings,
         system=system or prediction.system or fallback,
-        settings=settings,
         reference=identity,
-        prediction=prediction,
-        gold=gold,
-        outcomes=outcomes,
-        ignored_in_chrome=ignored,
-        ignored_documents=unannotated,
+        pred_label=pred_label,
+        ref_label=ref_label,
     )
     return result_dict(run)

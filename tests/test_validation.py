@@ -6,16 +6,15 @@ one problem it must produce: its location, its message and that it is an error (
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-import shutil
 import unicodedata
 from pathlib import Path
 
 import pytest
 
-from benchmark.corpus import Corpus, default_gold_dir, load_corpus
+from benchmark.corpus import Corpus, load_corpus
+from conftest import make_corpus
 from benchmark.problems import InputError, Problem
 from benchmark.submission import check_gold, check_submission, load_gold, load_submission
 from scorers.model import Argument, Span
@@ -34,26 +33,9 @@ def at(word: str, text: str = TEXT) -> dict:
     return {"start": start, "end": start + len(word), "text": word}
 
 
-def make_corpus(root: Path, texts: dict[str, str], chrome_from: dict[str, int]) -> Corpus:
-    """A corpus directory with the bundled ontology and schemas; `chrome_from[d]` starts a chrome tail."""
-    bundled = default_gold_dir()
-    (root / "documents").mkdir(parents=True)
-    (root / "annotations").mkdir()
-    shutil.copy(bundled / "ontology.json", root / "ontology.json")
-    shutil.copytree(bundled / "schema", root / "schema")
-    entries = []
-    for doc_id, text in texts.items():
-        (root / "documents" / f"{doc_id}.txt").write_bytes(text.encode("utf-8"))
-        cut = chrome_from.get(doc_id, len(text))
-        segments = [{"kind": "article", "start": 0, "end": cut}] + ([{"kind": "chrome", "start": cut, "end": len(text)}] if cut < len(text) else [])
-        entries.append({"doc_id": doc_id, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "length": len(text), "segments": segments})
-    (root / "manifest.json").write_text(json.dumps({"name": "tiny", "documents": entries}, ensure_ascii=False), encoding="utf-8")
-    return load_corpus(root)
-
-
 @pytest.fixture
 def corpus(tmp_path) -> Corpus:
-    return make_corpus(tmp_path / "corpus", {DOC: TEXT, OTHER: "وصل الوفد."}, {DOC: CHROME_START})
+    return load_corpus(make_corpus(tmp_path, {DOC: TEXT, OTHER: "وصل الوفد."}, chrome={DOC: (CHROME_START, len(TEXT))}))
 
 
 def gold_doc() -> dict:
