@@ -1,7 +1,7 @@
-"""Keeping the data card's numbers equal to the command that produces them.
+"""Keeping the data card's numbers equal to the commands that produce them.
 
-`gold/README.md` holds the output of `evbench stats --format github` between two markers;
-`evbench stats --update-card` rewrites that block, and a test checks it is current.
+`gold/README.md` holds command output between marker comments (`evbench stats` and
+`evbench agreement` blocks); `--update-card` rewrites a block, and a test checks each is current.
 """
 
 from __future__ import annotations
@@ -9,19 +9,23 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-START, END = "<!-- stats:start -->", "<!-- stats:end -->"
-BLOCK = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
+STATS_MARKERS = ("<!-- stats:start -->", "<!-- stats:end -->")
 
 
-def card_block(card: str) -> str | None:
-    match = BLOCK.search(card)
-    return match.group(0)[len(START) : -len(END)].strip() if match else None
+def _block(markers: tuple[str, str]) -> re.Pattern:
+    start, end = markers
+    return re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
 
 
-def update_card(path: Path, tables: str) -> bool:
-    """Replace the stats block; return True when the file changed."""
+def card_block(card: str, markers: tuple[str, str] = STATS_MARKERS) -> str | None:
+    match = _block(markers).search(card)
+    return match.group(0)[len(markers[0]) : -len(markers[1])].strip() if match else None
+
+
+def update_card(path: Path, tables: str, markers: tuple[str, str] = STATS_MARKERS) -> bool:
+    """Replace the block between `markers`; return True when the file changed."""
     card = path.read_text(encoding="utf-8")
-    new = BLOCK.sub(lambda _: f"{START}\n{tables.strip()}\n{END}", card)
+    new = _block(markers).sub(lambda _: f"{markers[0]}\n{tables.strip()}\n{markers[1]}", card)
     if new != card:
         path.write_text(new, encoding="utf-8")
     return new != card

@@ -190,12 +190,23 @@ def _event_tokens(annotation: Annotation, prefix: str) -> dict[tuple[str, str], 
 
 
 def _confusions(outcomes: Iterable[Outcome]) -> dict[EventKey, EventMention]:
-    """Events tri_i pairs with an event of another type, keyed by (side, doc, id): the other event."""
+    """Type confusions keyed by (side, doc, id), each mapped to the event on the other side.
+
+    A confusion is a tri_i pair of events of different types where the prediction is a tri_c
+    false positive and the reference a tri_c false negative. (A tri_i pair whose prediction is
+    a tri_c true positive with another reference on the same word, as with two gold events on
+    one trigger, is a plain miss, not a confusion.)
+    """
+    outcomes = list(outcomes)
+    wrong = {event_key("pred", o.pred.event) for o in outcomes if o.metric == TRIGGER_METRIC and o.kind == "fp"}  # type: ignore[union-attr]
+    wrong |= {event_key("ref", o.ref.event) for o in outcomes if o.metric == TRIGGER_METRIC and o.kind == "fn"}  # type: ignore[union-attr]
     other: dict[EventKey, EventMention] = {}
     for o in outcomes:
-        if o.metric == IDENTIFICATION_METRIC and o.kind == "tp" and o.pred.event.type != o.ref.event.type:  # type: ignore[union-attr]
-            other[event_key("pred", o.pred.event)] = o.ref.event  # type: ignore[union-attr]
-            other[event_key("ref", o.ref.event)] = o.pred.event  # type: ignore[union-attr]
+        if o.metric != IDENTIFICATION_METRIC or o.kind != "tp" or o.pred.event.type == o.ref.event.type:  # type: ignore[union-attr]
+            continue
+        pred, ref = event_key("pred", o.pred.event), event_key("ref", o.ref.event)  # type: ignore[union-attr]
+        if pred in wrong and ref in wrong:
+            other[pred], other[ref] = o.ref.event, o.pred.event  # type: ignore[union-attr]
     return other
 
 

@@ -1,0 +1,601 @@
+"""Rendering a `benchmark.report_data.Report` as one self-contained static HTML file.
+
+No server, no network: inline CSS, one small inline script (tooltips, argument highlighting,
+and a `data-computed-direction` probe a browser test reads), inline SVG, local fonts only.
+Every piece of document or submission text goes through `html.escape` (`_e`); the result dict
+is embedded as JSON with `<`, `>` and `&` written as `\\u003c` etc., so no submission string can
+close a tag or open a script.
+
+Documents are drawn right to left (`dir="rtl" lang="ar"`). The text is cut at every boundary
+of a segment, a trigger mark and an argument span; marks nest where their spans nest, and a
+mark crossing another is split into a head (`<mark data-kind=...>`, the one element counted
+per outcome) and continuation pieces (`<mark class="cont" data-of=...>`). Nested marks stack
+their underlines: each mark's bottom padding grows with the number of marks nested inside it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from benchmark.corpus import Segment
+from benchmark.report_data import (
+    ArgumentSpan,
+    ArgumentView,
+    ClusterGroup,
+    ClusterMention,
+    ClusterView,
+    DocumentView,
+    Report,
+    TriggerMark,
+)
+from benchmark.tables import percent
+from scorers.events import MISSED, SPURIOUS
+from scorers.model import EventMention, Span
+from scorers.registry import displayed
+
+KIND_NAMES = {"tp": "true positive", "fp": "false positive", "fn": "false negative", "confusion": "type confusion"}
+SYMBOLS = {"tp": "\u2713", "fp": "+", "fn": "\u2212", "confusion": "\u2260"}
+ARG_STATUS = {"tp": "matched", "fp": "spurious", "fn": "missed", None: ""}
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
+OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
+             "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000"}
+
+
+def _e(value: object) -> str:
+    """HTML-escape any value for text or a quoted attribute."""
+    return html.escape(str(value), quote=True)
+
+
+def _ar(text: str) -> str:
+    """Arabic (document) text inside LTR UI: isolated, right to left."""
+    return f'<bdi dir="rtl" lang="ar">{_e(text)}</bdi>'
+
+
+def _json_for_script(value: object) -> str:
+    """JSON safe inside <script type="application/json">: no '<', '>' or '&' survives."""
+    text = json.dumps(value, ensure_ascii=False, indent=1)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def _short_doc(doc_id: str) -> str:
+    return doc_id.split("_")[0]
+
+
+def _where(span: Span) -> str:
+    return f"[{span.start},{span.end})" if span.has_offsets else "[text only]"
+
+
+def _kind_class(kind: str, confusion: bool) -> str:
+    return f"{kind} confusion" if confusion else kind
+
+
+# --- cutting a document into nested elements -----------------------------------------------------
+
+
+@dataclass(eq=False)
+class _Node:
+    """An element being built: a segment or a mark piece, with children (nodes or ready HTML)."""
+
+    element: Segment | TriggerMark | None
+    head: bool = True
+    children: list = field(default_factory=list)
+
+    def height(self) -> int:
+        """How many levels of marks are nested inside this node."""
+        inner = [c.height() + (1 if isinstance(c.element, TriggerMark) else 0) for c in self.children if isinstance(c, _Node)]
+        return max(inner, default=0)
+
+
+def _order(mark: TriggerMark) -> tuple:
+    return (mark.span.start, -mark.span.end, mark.key)  # type: ignore[operator]
+
+
+def _leaf(text: str, args: Iterable[ArgumentSpan]) -> str:
+    """A stretch of text with no boundary inside; wrapped in an argument span if any argument covers it."""
+    args = list(args)
+    if not args:
+        return _e(text)
+    tokens = " ".join(sorted({a.token for a in args}, key=lambda t: (t[0], int(t[1:]))))
+    return f'<span class="arg" data-arg="{_e(tokens)}">{_e(text)}</span>'
+
+
+def _tree(doc: DocumentView) -> _Node:
+    """The document text as a tree: segments outermost, then marks (longest first), then text leaves."""
+    text = doc.text
+    marks = [m for m in doc.marks if m.placed]
+    cuts = {0, len(text)}
+    for s in doc.segments:
+        cuts |= {s.start, s.end}
+    for m in marks:
+        cuts |= {m.span.start, m.span.end}  # type: ignore[arg-type]
+    for a in doc.arguments:
+        cuts |= {a.start, a.end}
+    bounds = sorted(c for c in cuts if 0 <= c <= len(text))
+    starts: dict[int, list] = {}
+    for item in [*doc.segments, *marks, *doc.arguments]:
+        start = item.span.start if isinstance(item, TriggerMark) else item.start
+        starts.setdefault(start, []).append(item)
+
+    root = _Node(None)
+    stack: list[_Node] = [root]
+    active: set = set()
+    opened: set[str] = set()
+    for a, b in zip(bounds, bounds[1:]):
+        for item in starts.get(a, ()):
+            active.add(item)
+        active = {x for x in active if _end(x) > a}
+        segment = [x for x in active if isinstance(x, Segment)]
+        wanted: list = segment[:1] + sorted((x for x in active if isinstance(x, TriggerMark)), key=_order)
+        keep = 0
+        while keep < len(wanted) and keep + 1 < len(stack) and stack[keep + 1].element is wanted[keep]:
+            keep += 1
+        del stack[keep + 1:]
+        for element in wanted[keep:]:
+            head = not isinstance(element, TriggerMark) or element.key not in opened
+            if isinstance(element, TriggerMark):
+                opened.add(element.key)
+            node = _Node(element, head)
+            stack[-1].children.append(node)
+            stack.append(node)
+        stack[-1].children.append(_leaf(text[a:b], (x for x in active if isinstance(x, ArgumentSpan))))
+    return root
+
+
+def _end(item: Segment | TriggerMark | ArgumentSpan) -> int:
+    return item.span.end if isinstance(item, TriggerMark) else item.end  # type: ignore[return-value]
+
+
+def _serialise(node: _Node) -> str:
+    inner = "".join(c if isinstance(c, str) else _serialise(c) for c in node.children)
+    element = node.element
+    if element is None:
+        return inner
+    if isinstance(element, Segment):
+        kind = element.kind
+        cls = "chrome" if not element.scored else kind
+        title = "chrome: page furniture, never scored" if not element.scored else kind
+        return f'<span class="seg {_e(cls)}" data-segment="{_e(kind)}" title="{_e(title)}">{inner}</span>'
+    height = node.height()
+    style = f' style="--h:{height}"' if height else ""
+    cls = _kind_class(element.kind, element.confusion)
+    if node.head:
+        label = f"{KIND_NAMES['confusion'] + ', ' if element.confusion else ''}{KIND_NAMES[element.kind]}"
+        return (f'<mark id="{element.key}" class="{cls}" data-kind="{element.kind}" tabindex="0" data-ev="{" ".join(element.tokens)}"'
+                f' aria-describedby="tip-{element.key}" aria-label="{_e(label)}"{style}>{inner}</mark>')
+    return f'<mark class="{cls} cont" data-of="{element.key}"{style}>{inner}</mark>'
+
+
+def document_text_html(doc: DocumentView) -> str:
+    """The document text with segments, trigger marks and argument spans (the RTL container's content)."""
+    return _serialise(_tree(doc))
+
+
+# --- outcome details (tooltips) ------------------------------------------------------------------
+
+
+def _event_line(label: str, event: EventMention | None) -> str:
+    if event is None:
+        return ""
+    cluster = _e(event.cluster) if event.cluster is not None else "<i>none</i>"
+    return (f'<div class="ev"><b>{label}</b> {_e(event.type)} · realis {_e(event.realis or "(none)")} · cluster {cluster}'
+            f' · {_ar(event.trigger.text)} {_where(event.trigger)} <span class="muted">id {_e(event.id)}</span></div>')
+
+
+def _argument_item(arg: ArgumentView) -> str:
+    status = arg.status
+    sym = {"tp": SYMBOLS["tp"], "fp": SYMBOLS["fp"], "fn": SYMBOLS["fn"], None: "·"}[status]
+    partner = ""
+    if arg.partner is not None and (arg.partner.start, arg.partner.end) != (arg.span.start, arg.span.end):
+        partner = f" (predicted {_ar(arg.partner.text)} {_where(arg.partner)})"
+    side = "reference" if arg.side == "ref" else "predicted"
+    state = f"{ARG_STATUS[status]}, " if status else ""
+    return (f'<li class="a-{status or "none"}"><span class="sym">{sym}</span> {_e(arg.role)}: {_ar(arg.span.text)} {_where(arg.span)}'
+            f'{partner} <span class="muted">({state}{side})</span></li>')
+
+
+def _tip(mark: TriggerMark) -> str:
+    kind = "confusion" if mark.confusion else mark.kind
+    title = f'<span class="sym {mark.kind}">{SYMBOLS[kind]}</span> <b>{KIND_NAMES[mark.kind]}</b>'
+    if mark.confusion:
+        other = mark.confused_with
+        assert other is not None
+        side = "predicted" if mark.kind == "fn" else "reference"
+        title += f' · <b>type confusion</b>: the {side} event on this span is {_e(other.type)}'
+    if mark.ref is not None and mark.pred is not None and mark.ref.trigger != mark.pred.trigger:
+        title += f" · predicted span {_ar(mark.pred.trigger.text)} {_where(mark.pred.trigger)}"
+    args = "".join(_argument_item(a) for a in mark.arguments)
+    return (f'<li id="tip-{mark.key}" class="tip {_kind_class(mark.kind, mark.confusion)}"><div>{title}'
+            f' <a href="#{mark.key}" class="goto">show in text</a></div>'
+            f'{_event_line("reference:", mark.ref)}{_event_line("predicted:", mark.pred)}'
+            f'{f"<ul class=args>{args}</ul>" if args else "<div class=muted>no arguments</div>"}</li>')
+
+
+# --- summary -------------------------------------------------------------------------------------
+
+
+def metrics_table_html(result: dict) -> str:
+    """The main metrics (registry order) and the macro average, straight from the result dict."""
+    rows = []
+    for spec in displayed(result["settings"]["arg_match"]):
+        m = result["metrics"][spec.name]
+        rows.append(f'<tr data-metric="{_e(spec.name)}"><th scope="row">{_e(spec.name)}</th><td>{percent(m["precision"])}</td>'
+                    f'<td>{percent(m["recall"])}</td><td><b>{percent(m["f1"])}</b></td><td>{m["tp"]}</td><td>{m["fp"]}</td>'
+                    f'<td>{m["fn"]}</td><td class="def">{_e(spec.description)}</td></tr>')
+    macro = result["macro"]
+    rows.append(f'<tr data-metric="macro"><th scope="row">macro {_e(macro["metric"])}</th><td>{percent(macro["precision"])}</td>'
+                f'<td>{percent(macro["recall"])}</td><td><b>{percent(macro["f1"])}</b></td><td></td><td></td><td></td>'
+                f'<td class="def">unweighted mean over {len(macro["types"])} event types</td></tr>')
+    return ('<table class="metrics"><caption>Scores (%) and counts, as <code>evbench score --format json</code></caption>'
+            '<thead><tr><th>metric</th><th>P</th><th>R</th><th>F1</th><th>tp</th><th>fp</th><th>fn</th><th>definition</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')
+
+
+def type_f1_svg(result: dict, metric: str = "tri_c") -> str:
+    """Per-type F1 of one metric as a horizontal bar chart (inline SVG, 0-100 %)."""
+    types = result["breakdowns"]["type"]
+    label_w, bar_w, row_h, top = 250, 380, 22, 24
+    height = top + row_h * len(types) + 8
+    width = label_w + bar_w + 120
+    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
+             f' aria-label="per-type {_e(metric)} F1"><title>Per-type {_e(metric)} F1</title>']
+    for tick in (0, 25, 50, 75, 100):
+        x = label_w + bar_w * tick / 100
+        parts.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 6}" class="grid"/>'
+                     f'<text x="{x:.1f}" y="{top - 8}" class="tick">{tick}</text>')
+    for i, (name, metrics) in enumerate(types.items()):
+        m = metrics[metric]
+        y = top + i * row_h
+        w = bar_w * m["f1"]
+        parts.append(f'<g class="bar" data-type="{_e(name)}" data-f1="{m["f1"]!r}"><title>{_e(name)}: F1 {percent(m["f1"])} '
+                     f'(tp {m["tp"]}, fp {m["fp"]}, fn {m["fn"]})</title>'
+                     f'<text x="{label_w - 8}" y="{y + 15}" class="label">{_e(name)}</text>'
+                     f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row_h - 6}"/>'
+                     f'<text x="{label_w + w + 6:.1f}" y="{y + 15}" class="value">{percent(m["f1"])} '
+                     f'<tspan class="muted">({m["tp"]}/{m["fp"]}/{m["fn"]})</tspan></text></g>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def confusion_heatmap(result: dict) -> str:
+    """Reference type x predicted type over tri_i pairs: shaded cells with the counts printed."""
+    matrix: dict[str, dict[str, int]] = result["confusion"]
+    if not matrix:
+        return '<p class="muted">No trigger-identification outcomes.</p>'
+    real = sorted({t for t in matrix if t != SPURIOUS} | {t for cells in matrix.values() for t in cells if t != MISSED})
+    rows = real + ([SPURIOUS] if SPURIOUS in matrix else [])
+    cols = real + ([MISSED] if any(MISSED in cells for cells in matrix.values()) else [])
+    peak = max(n for cells in matrix.values() for n in cells.values())
+    head = "".join(f'<th scope="col" class="vert"><span>{_e(c)}</span></th>' for c in cols)
+    body = []
+    for r in rows:
+        cells = []
+        for c in cols:
+            n = matrix.get(r, {}).get(c, 0)
+            if not n:
+                cells.append("<td></td>")
+                continue
+            alpha = 0.15 + 0.85 * n / peak
+            agree = r == c
+            rgb = "0,158,115" if agree else "213,94,0"
+            ink = "#fff" if alpha > 0.55 else "#000"
+            cls = "diag" if agree else "off"
+            cells.append(f'<td class="{cls}" data-ref="{_e(r)}" data-pred="{_e(c)}" style="background:rgba({rgb},{alpha:.2f});color:{ink}"'
+                         f' title="reference {_e(r)} / predicted {_e(c)}: {n}">{n}</td>')
+        body.append(f'<tr><th scope="row">{_e(r)}</th>{"".join(cells)}</tr>')
+    return ('<table class="heat"><caption>Type confusion over tri_i pairs: rows are reference types, columns predicted types '
+            '(green diagonal = same type, vermillion = confusion, missed or spurious; darker = more)</caption>'
+            f'<thead><tr><th>reference \\ predicted</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
+
+
+def _legend() -> str:
+    items = []
+    for kind, text in (("tp", "true positive: the predicted trigger and type match the reference (solid underline)"),
+                       ("fp", "false positive: predicted, not in the reference (dashed underline, hatched)"),
+                       ("fn", "false negative: in the reference, missed (dotted underline)"),
+                       ("confusion", "type confusion: same span under tri_i, other type; counted as one fp and one fn (double underline, cross-hatched)")):
+        cls = "fp confusion" if kind == "confusion" else kind
+        items.append(f'<li><mark class="{cls} sample" aria-hidden="true">{_ar("زيارة")}</mark> '
+                     f'<span class="sym {kind}">{SYMBOLS[kind]}</span> {_e(text)}</li>')
+    items.append(f'<li><span class="seg chrome sample">{_ar("شارك المقال")}</span> chrome (page furniture, never scored)</li>')
+    items.append(f'<li><span class="arg arg-ref sample">{_ar("لافروف")}</span> argument of the hovered reference event; '
+                 f'<span class="arg arg-pred sample">{_ar("لافروف")}</span> of the hovered predicted event</li>')
+    return ('<section class="legend" aria-label="legend"><h2>Legend</h2><ul>' + "".join(items) + "</ul>"
+            "<p class=muted>Hover or focus (Tab) a trigger to see its type, realis, cluster and arguments; "
+            "marks on the same words stack their underlines. Escape closes the details.</p></section>")
+
+
+# --- documents -----------------------------------------------------------------------------------
+
+
+def _counts(c: dict) -> str:
+    return (f'tri_c F1 {percent(c["f1"])} · <span class="sym tp">{SYMBOLS["tp"]}</span> {c["tp"]} tp · '
+            f'<span class="sym fp">{SYMBOLS["fp"]}</span> {c["fp"]} fp · <span class="sym fn">{SYMBOLS["fn"]}</span> {c["fn"]} fn')
+
+
+def _document(doc: DocumentView) -> str:
+    headline = f" — {_ar(doc.headline)}" if doc.headline else ""
+    unplaced = [m for m in doc.marks if not m.placed]
+    extra = ""
+    if unplaced:
+        marks = " ".join(f'<mark id="{m.key}" class="{_kind_class(m.kind, m.confusion)}" data-kind="{m.kind}" tabindex="0"'
+                         f' data-ev="{" ".join(m.tokens)}" aria-describedby="tip-{m.key}">{_ar(m.span.text)}</mark>' for m in unplaced)
+        extra = f'<p class="unplaced">Outcomes without offsets (cannot be placed in the text): <span dir="rtl" lang="ar">{marks}</span></p>'
+    tips = "".join(_tip(m) for m in doc.marks)
+    return (f'<section class="doc" id="doc-{_e(doc.doc_id)}" data-doc="{_e(doc.doc_id)}"><h3>{_e(doc.doc_id)}{headline}</h3>'
+            f'<p class="doc-counts">{_counts(doc.counts)}</p>'
+            f'<div class="doc-text" dir="rtl" lang="ar">{document_text_html(doc)}</div>{extra}'
+            f'<details class="outcomes"><summary>All {len(doc.marks)} tri_c outcomes in this document</summary>'
+            f'<ol>{tips}</ol></details></section>')
+
+
+# --- clusters ------------------------------------------------------------------------------------
+
+
+def _chip(m: ClusterMention) -> str:
+    cls = m.kind or "none"
+    inner = f'{_ar(m.text)} <small title="{_e(m.doc_id)} {_e(m.event_id)}">{_e(_short_doc(m.doc_id))}</small>'
+    if m.mark is None:
+        return f'<span class="chip {cls}">{inner}</span>'
+    return f'<a class="chip {cls}" href="#{m.mark}" title="{_e(m.type)}">{inner}</a>'
+
+
+def _cluster(c: ClusterView) -> str:
+    other = "reference" if c.side == "pred" else "predicted"
+    if c.links:
+        links = ", ".join(f"{_e(label)} <span class=muted>({n})</span>" for label, n in c.links)
+        unaligned = len(c.mentions) - c.aligned
+        tail = f' <span class="muted">+ {unaligned} unaligned</span>' if unaligned else ""
+        mapped = f'<div class="maps">→ {other}: {links}{tail}</div>'
+    else:
+        mapped = f'<div class="maps muted">→ no aligned {other} mention</div>'
+    badge = ""
+    if len(c.links) > 1:
+        badge = f' <span class="badge">{"merges" if c.side == "pred" else "split into"} {len(c.links)}</span>'
+    return (f'<div class="cluster" data-side="{c.side}" data-cluster="{_e(c.label)}"><div class="cname"><b>{_e(c.label)}</b>'
+            f' <span class="muted">{len(c.mentions)} mention{"s" if len(c.mentions) != 1 else ""}</span>{badge}</div>'
+            f'<div class="chips">{" ".join(_chip(m) for m in c.mentions)}</div>{mapped}</div>')
+
+
+def _cluster_group(g: ClusterGroup) -> str:
+    ref = "".join(_cluster(c) for c in g.ref) or '<div class="muted">—</div>'
+    pred = "".join(_cluster(c) for c in g.pred) or '<div class="muted">—</div>'
+    return f'<tr class="group" data-kind="{g.kind}"><td class="gkind">{_e(g.kind)}</td><td>{ref}</td><td>{pred}</td></tr>'
+
+
+CLUSTER_SECTIONS = (
+    ("merges and splits", ("merge+split", "merge", "split"), True),
+    ("partially matched", ("partial",), True),
+    ("reference clusters with no aligned prediction", ("missed",), False),
+    ("predicted clusters with no aligned reference", ("spurious",), False),
+    ("matched exactly", ("exact",), False),
+)
+
+
+def clusters_html(report: Report) -> str:
+    groups = report.clusters
+    notes = []
+    if not report.has_pred_clusters:
+        notes.append("The submission gives no clusters: every predicted mention is its own cluster.")
+    if not report.has_ref_clusters:
+        notes.append("The reference gives no clusters.")
+    merges = sum(1 for g in groups for c in g.pred if len(c.links) > 1)
+    splits = sum(1 for g in groups for c in g.ref if len(c.links) > 1)
+    parts = [f'<p>{merges} predicted cluster(s) merge several reference clusters; {splits} reference cluster(s) are split over several '
+             'predicted clusters. Clusters are linked through tri_c-aligned mentions; each row is a connected group. '
+             'Mentions show the trigger and the document; click one to see it in the text.</p>']
+    parts += [f'<p class="muted">{_e(n)}</p>' for n in notes]
+    for title, kinds, open_ in CLUSTER_SECTIONS:
+        chosen = [g for g in groups if g.kind in kinds]
+        if not chosen:
+            continue
+        rows = "".join(_cluster_group(g) for g in chosen)
+        parts.append(f'<details class="csec"{" open" if open_ else ""}><summary>{_e(title)} ({len(chosen)})</summary>'
+                     f'<table class="clusters"><thead><tr><th></th><th>reference clusters</th><th>predicted clusters</th></tr></thead>'
+                     f'<tbody>{rows}</tbody></table></details>')
+    return "".join(parts)
+
+
+# --- page ----------------------------------------------------------------------------------------
+
+CSS = """
+:root { --green:#009E73; --vermillion:#D55E00; --blue:#0072B2; --purple:#CC79A7; --orange:#E69F00; --yellow:#F0E442;
+  --sky:#56B4E9; color-scheme: light; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", "Liberation Sans", Arial, sans-serif;
+  color: #1a1a1a; background: #fff; }
+main { max-width: 1180px; margin: 0 auto; padding: 1rem 1.5rem 4rem; }
+h1 { font-size: 1.5rem; margin: .5rem 0; } h2 { font-size: 1.2rem; margin: 1.6rem 0 .6rem; border-bottom: 1px solid #ddd; }
+h3 { font-size: 1.05rem; margin: .4rem 0; }
+.muted { color: #595959; }
+code { background: #f3f3f3; padding: 0 .25em; }
+dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: .5rem 0; }
+dl.meta dt { color: #595959; } dl.meta dd { margin: 0; overflow-wrap: anywhere; }
+table { border-collapse: collapse; }
+table.metrics td, table.metrics th { padding: .2rem .6rem; border-bottom: 1px solid #e4e4e4; text-align: right; }
+table.metrics th[scope=row], table.metrics td.def { text-align: left; }
+table.metrics td.def { color: #595959; font-size: .9em; }
+caption { text-align: left; color: #595959; padding: .3rem 0; caption-side: top; }
+.summary-grid { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: flex-start; }
+svg.chart { font-size: 12px; max-width: 100%; height: auto; }
+svg.chart rect { fill: var(--blue); } svg.chart .grid { stroke: #ddd; } svg.chart .tick { text-anchor: middle; fill: #595959; }
+svg.chart .label { text-anchor: end; fill: #1a1a1a; } svg.chart .value { fill: #1a1a1a; } svg.chart .muted { fill: #595959; }
+table.heat { font-size: 12px; }
+table.heat td, table.heat th { border: 1px solid #e0e0e0; padding: .15rem .35rem; text-align: center; min-width: 1.9rem; }
+table.heat th[scope=row] { text-align: right; white-space: nowrap; font-weight: normal; }
+table.heat th.vert { vertical-align: bottom; font-weight: normal; height: 13rem; }
+table.heat th.vert span { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; }
+table.heat td.diag { font-weight: bold; }
+.legend ul { list-style: none; padding: 0; display: grid; grid-template-columns: 1fr 1fr; gap: .5rem 1.5rem; }
+.sample { font-family: "Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", "Scheherazade New", "Geeza Pro", Tahoma, "DejaVu Sans", serif;
+  font-size: 1.15rem; }
+.sym { display: inline-block; min-width: 1.1em; text-align: center; font-weight: bold; }
+.sym.tp { color: var(--green); } .sym.fp { color: var(--vermillion); } .sym.fn { color: var(--blue); } .sym.confusion { color: #a4457f; }
+.doc { margin: 1.5rem 0 2.5rem; }
+.doc-counts { margin: .2rem 0 .6rem; color: #333; }
+.doc-text { font-family: "Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", "Scheherazade New", "Geeza Pro", "Traditional Arabic",
+  Tahoma, "DejaVu Sans", serif; font-size: 1.3rem; line-height: 2.7; white-space: pre-wrap; overflow-wrap: anywhere;
+  text-align: start; border: 1px solid #e2e2e2; border-radius: 4px; padding: .6rem 1.1rem; background: #fff; }
+.seg.related-article { background: #f7f7f2; }
+.seg.chrome { color: #767676; background: #ececec; font-size: .85em; }
+mark { color: inherit; background: none; padding: 0 0 calc(2px + var(--h, 0) * 6px); border-bottom: 3px solid transparent; cursor: help; }
+mark.tp { border-bottom: 3px solid var(--green); background-color: rgba(0, 158, 115, .13); }
+mark.fp { border-bottom: 3px dashed var(--vermillion);
+  background: repeating-linear-gradient(135deg, rgba(213, 94, 0, .26) 0 2px, rgba(213, 94, 0, .06) 2px 6px); }
+mark.fn { border-bottom: 3px dotted var(--blue); background-color: rgba(0, 114, 178, .10); }
+mark.confusion { border-bottom: 4px double #a4457f;
+  background: repeating-linear-gradient(45deg, rgba(204, 121, 167, .30) 0 1.5px, transparent 1.5px 6px),
+              repeating-linear-gradient(135deg, rgba(204, 121, 167, .30) 0 1.5px, rgba(204, 121, 167, .06) 1.5px 6px); }
+mark:focus { outline: 2px solid #000; outline-offset: 1px; }
+mark.on { outline: 2px solid #000; outline-offset: 1px; }
+.arg.arg-ref { background: var(--yellow); }
+.arg.arg-pred { outline: 2px dashed #000; outline-offset: -1px; }
+.legend .arg.arg-pred { outline-offset: 1px; }
+.unplaced { font-size: .95em; }
+details.outcomes { margin-top: .5rem; } details.outcomes ol { padding-left: 1.6rem; }
+.tip { margin: .35rem 0; }
+.tip .ev { margin-left: 1.4rem; } .tip ul.args { margin: .1rem 0 .1rem 1.4rem; padding-left: 1rem; }
+.tip ul.args li { list-style: none; }
+.a-tp .sym { color: var(--green); } .a-fp .sym { color: var(--vermillion); } .a-fn .sym { color: var(--blue); }
+.goto { font-size: .85em; margin-left: .5rem; }
+#panel { position: absolute; z-index: 10; max-width: 34rem; background: #fff; border: 1px solid #777; border-radius: 4px;
+  box-shadow: 0 3px 12px rgba(0, 0, 0, .25); padding: .4rem .7rem; font-size: 14px; direction: ltr; text-align: left; }
+#panel .tip { list-style: none; border-top: 1px solid #e5e5e5; padding-top: .3rem; }
+#panel .tip:first-child { border-top: 0; padding-top: 0; }
+#panel .goto { display: none; }
+#panel bdi, .tip bdi, .chip bdi { font-family: "Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", Tahoma, "DejaVu Sans", serif; font-size: 1.1em; }
+table.clusters { width: 100%; table-layout: fixed; }
+table.clusters th, table.clusters td { border-top: 1px solid #e0e0e0; padding: .4rem; vertical-align: top; text-align: left; }
+table.clusters th:first-child, table.clusters td.gkind { width: 7rem; }
+td.gkind { font-weight: bold; }
+.group[data-kind^=merge] td.gkind, .group[data-kind=split] td.gkind { color: #a4457f; }
+.cluster { margin-bottom: .4rem; }
+.cname { overflow-wrap: anywhere; }
+.badge { background: #a4457f; color: #fff; border-radius: 3px; padding: 0 .35rem; font-size: .85em; }
+.chips { display: flex; flex-wrap: wrap; gap: .25rem; margin: .2rem 0; }
+.chip { border: 1px solid #bbb; border-radius: 3px; padding: 0 .3rem; color: inherit; text-decoration: none; white-space: nowrap; }
+.chip.tp { border: 2px solid var(--green); } .chip.fp { border: 2px dashed var(--vermillion); } .chip.fn { border: 2px dotted var(--blue); }
+.chip small { color: #595959; }
+.maps { font-size: .92em; overflow-wrap: anywhere; }
+details.csec > summary { font-weight: bold; margin: .6rem 0 .3rem; cursor: pointer; }
+@media print { #panel { display: none; } details { display: block; } }
+"""
+
+# Tooltips, argument highlighting and the direction probe. Reads only attributes this module
+# wrote (DOM ids and event tokens it generated) and copies tooltip nodes with cloneNode: no
+# submission string is ever evaluated or assigned to innerHTML.
+SCRIPT = """
+(function () {
+  var panel = document.getElementById('panel'), lit = [];
+  document.querySelectorAll('.doc-text').forEach(function (el) {
+    el.setAttribute('data-computed-direction', getComputedStyle(el).direction);
+  });
+  function head(m) { return m.hasAttribute('data-of') ? document.getElementById(m.getAttribute('data-of')) : m; }
+  function clear() {
+    lit.forEach(function (el) { el.classList.remove('arg-ref', 'arg-pred', 'on'); });
+    lit = []; panel.hidden = true;
+  }
+  function light(el, cls) { el.classList.add(cls); lit.push(el); }
+  function show(target) {
+    var marks = [], seen = {};
+    for (var el = target; el && el.tagName === 'MARK'; el = el.parentElement) {
+      var h = head(el);
+      if (h && !seen[h.id]) { seen[h.id] = 1; marks.push(h); }
+      if (el.parentElement && el.parentElement.tagName !== 'MARK') break;
+    }
+    if (!marks.length) return;
+    clear();
+    panel.replaceChildren();
+    marks.forEach(function (m) {
+      var tip = document.getElementById(m.getAttribute('aria-describedby'));
+      if (tip) { var c = tip.cloneNode(true); c.removeAttribute('id'); panel.appendChild(c); }
+      light(m, 'on');
+      document.querySelectorAll('mark[data-of="' + m.id + '"]').forEach(function (p) { light(p, 'on'); });
+      (m.getAttribute('data-ev') || '').split(' ').forEach(function (tok) {
+        if (!/^[rp][0-9]+$/.test(tok)) return;
+        document.querySelectorAll('[data-arg~="' + tok + '"]').forEach(function (a) {
+          light(a, tok.charAt(0) === 'r' ? 'arg-ref' : 'arg-pred');
+        });
+      });
+    });
+    var r = target.getBoundingClientRect();
+    panel.hidden = false;
+    var left = Math.min(Math.max(8, r.left + window.scrollX), window.scrollX + document.documentElement.clientWidth - panel.offsetWidth - 8);
+    panel.style.left = left + 'px';
+    panel.style.top = (r.bottom + window.scrollY + 8) + 'px';
+  }
+  document.addEventListener('mouseover', function (e) {
+    var m = e.target.closest && e.target.closest('mark[data-kind], mark[data-of]');
+    if (m) show(m); else if (!panel.contains(e.target)) clear();
+  });
+  document.addEventListener('focusin', function (e) {
+    if (e.target.matches && e.target.matches('mark[data-kind]')) show(e.target); else clear();
+  });
+  document.addEventListener('keydown', function (e) { if (e.key === 'Escape') clear(); });
+})();
+"""
+
+
+def _meta(result: dict) -> str:
+    ref, settings = result["reference"], result["settings"]
+    rows = [
+        ("system", _e(result["system"])),
+        ("reference", f'{_e(ref["source"])} <span class="muted">(sha256 {_e(ref["checksum"][:12])}, corpus {_e(ref["corpus_checksum"][:12])})</span>'),
+        ("matching", _e(settings["match_rule"])),
+        ("argument matching", _e(settings["arg_match"])),
+        ("ignored", f'{result["ignored_in_chrome"]} predicted events in chrome segments'
+                    + (f'; {len(result["ignored_documents"])} predicted documents not in the reference ({_e(", ".join(result["ignored_documents"]))})'
+                       if result["ignored_documents"] else "")),
+        ("evbench", _e(result["evbench_version"])),
+    ]
+    return '<dl class="meta">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>"
+
+
+def render(report: Report) -> str:
+    """The whole report as one HTML string."""
+    result = report.result
+    system = _e(result["system"])
+    documents = "".join(_document(d) for d in report.documents)
+    toc = " · ".join(f'<a href="#doc-{_e(d.doc_id)}">{_e(_short_doc(d.doc_id))}</a>' for d in report.documents)
+    return f"""<!DOCTYPE html>
+<html lang="en" dir="ltr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="evbench {_e(result["evbench_version"])}">
+<title>evbench report: {system}</title>
+<style>{CSS}</style>
+</head>
+<body>
+<main>
+<header>
+<h1>Error analysis: {system}</h1>
+{_meta(result)}
+</header>
+<section class="summary" aria-label="summary">
+<h2>Summary</h2>
+{metrics_table_html(result)}
+<div class="summary-grid">
+<figure><figcaption class="muted">Per-type tri_c F1 (tp/fp/fn)</figcaption>{type_f1_svg(result)}</figure>
+{confusion_heatmap(result)}
+</div>
+</section>
+{_legend()}
+<section class="documents" aria-label="documents">
+<h2>Documents</h2>
+<p>Trigger outcomes under tri_c ({_e(result["settings"]["match_rule"])}); arguments scored with {_e(report.argument_metric)}. Documents: {toc}</p>
+{documents}
+</section>
+<section class="cluster-view" aria-label="clusters">
+<h2>Clusters: reference vs prediction</h2>
+{clusters_html(report)}
+</section>
+</main>
+<div id="panel" role="tooltip" hidden></div>
+<script type="application/json" id="evbench-result">{_json_for_script(result)}</script>
+<script>{SCRIPT}</script>
+</body>
+</html>
+"""
