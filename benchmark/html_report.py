@@ -164,6 +164,7 @@ def _serialise(node: _Node) -> str:
     if node.head:
         label = f"{KIND_NAMES['confusion'] + ', ' if element.confusion else ''}{KIND_NAMES[element.kind]}"
         return (f'<mark id="{element.key}" class="{cls}" data-kind="{element.kind}" tabindex="0" data-ev="{" ".join(element.tokens)}"'
+                f' data-start="{element.span.start}" data-end="{element.span.end}"'
                 f' aria-describedby="tip-{element.key}" aria-label="{_e(label)}"{style}>{inner}</mark>')
     return f'<mark class="{cls} cont" data-of="{element.key}"{style}>{inner}</mark>'
 
@@ -498,19 +499,24 @@ SCRIPT = """
     lit = []; panel.hidden = true;
   }
   function light(el, cls) { el.classList.add(cls); lit.push(el); }
+  function overlapping(h) {
+    // The hovered outcome first, then every other outcome whose span overlaps it.
+    var box = h.closest('.doc-text'), s = +h.getAttribute('data-start'), e = +h.getAttribute('data-end');
+    if (!box || !h.hasAttribute('data-start')) return [h];
+    return [h].concat(Array.prototype.filter.call(box.querySelectorAll('mark[data-kind]'), function (o) {
+      return o !== h && +o.getAttribute('data-start') < e && s < +o.getAttribute('data-end');
+    }));
+  }
   function show(target) {
-    var marks = [], seen = {};
-    for (var el = target; el && el.tagName === 'MARK'; el = el.parentElement) {
-      var h = head(el);
-      if (h && !seen[h.id]) { seen[h.id] = 1; marks.push(h); }
-      if (el.parentElement && el.parentElement.tagName !== 'MARK') break;
-    }
-    if (!marks.length) return;
+    var h = head(target);
+    if (!h) return;
+    var marks = overlapping(h);
     clear();
     panel.replaceChildren();
-    marks.forEach(function (m) {
+    marks.forEach(function (m, i) {
       var tip = document.getElementById(m.getAttribute('aria-describedby'));
       if (tip) { var c = tip.cloneNode(true); c.removeAttribute('id'); panel.appendChild(c); }
+      if (i > 0) return;  // highlight the arguments of the hovered outcome only
       light(m, 'on');
       document.querySelectorAll('mark[data-of="' + m.id + '"]').forEach(function (p) { light(p, 'on'); });
       (m.getAttribute('data-ev') || '').split(' ').forEach(function (tok) {
