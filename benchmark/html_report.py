@@ -39,9 +39,6 @@ from scorers.registry import displayed
 KIND_NAMES = {"tp": "true positive", "fp": "false positive", "fn": "false negative", "confusion": "type confusion"}
 SYMBOLS = {"tp": "\u2713", "fp": "+", "fn": "\u2212", "confusion": "\u2260"}
 ARG_STATUS = {"tp": "matched", "fp": "spurious", "fn": "missed", None: ""}
-# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
-OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
-             "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000"}
 
 
 def _e(value: object) -> str:
@@ -121,12 +118,10 @@ def _tree(doc: DocumentView) -> _Node:
 
     root = _Node(None)
     stack: list[_Node] = [root]
-    active: set = set()
+    active: list = []
     opened: set[str] = set()
     for a, b in zip(bounds, bounds[1:]):
-        for item in starts.get(a, ()):
-            active.add(item)
-        active = {x for x in active if _end(x) > a}
+        active = [x for x in [*active, *starts.get(a, ())] if _end(x) > a]
         segment = [x for x in active if isinstance(x, Segment)]
         wanted: list = segment[:1] + sorted((x for x in active if isinstance(x, TriggerMark)), key=_order)
         keep = 0
@@ -154,18 +149,15 @@ def _serialise(node: _Node) -> str:
     if element is None:
         return inner
     if isinstance(element, Segment):
-        kind = element.kind
-        cls = "chrome" if not element.scored else kind
-        title = "chrome: page furniture, never scored" if not element.scored else kind
-        return f'<span class="seg {_e(cls)}" data-segment="{_e(kind)}" title="{_e(title)}">{inner}</span>'
+        if not element.scored:
+            return f'<span class="seg chrome" data-segment="{_e(element.kind)}" title="chrome: page furniture, never scored">{inner}</span>'
+        return f'<span class="seg {_e(element.kind)}" data-segment="{_e(element.kind)}">{inner}</span>'
     height = node.height()
     style = f' style="--h:{height}"' if height else ""
     cls = _kind_class(element.kind, element.confusion)
     if node.head:
-        label = f"{KIND_NAMES['confusion'] + ', ' if element.confusion else ''}{KIND_NAMES[element.kind]}"
         return (f'<mark id="{element.key}" class="{cls}" data-kind="{element.kind}" tabindex="0" data-ev="{" ".join(element.tokens)}"'
-                f' data-start="{element.span.start}" data-end="{element.span.end}"'
-                f' aria-describedby="tip-{element.key}" aria-label="{_e(label)}"{style}>{inner}</mark>')
+                f' data-start="{element.span.start}" data-end="{element.span.end}" aria-describedby="tip-{element.key}"{style}>{inner}</mark>')
     return f'<mark class="{cls} cont" data-of="{element.key}"{style}>{inner}</mark>'
 
 
@@ -199,7 +191,7 @@ def _argument_item(arg: ArgumentView) -> str:
 
 def _tip(mark: TriggerMark) -> str:
     kind = "confusion" if mark.confusion else mark.kind
-    title = f'<span class="sym {mark.kind}">{SYMBOLS[kind]}</span> <b>{KIND_NAMES[mark.kind]}</b>'
+    title = f'<span class="sym {kind}">{SYMBOLS[kind]}</span> <b>{KIND_NAMES[mark.kind]}</b>'
     if mark.confusion:
         other = mark.confused_with
         assert other is not None
@@ -237,9 +229,9 @@ def metrics_table_html(result: dict) -> str:
 def type_f1_svg(result: dict, metric: str = "tri_c") -> str:
     """Per-type F1 of one metric as a horizontal bar chart (inline SVG, 0-100 %)."""
     types = result["breakdowns"]["type"]
-    label_w, bar_w, row_h, top = 250, 380, 22, 24
+    label_w, bar_w, row_h, top = 215, 280, 22, 24
     height = top + row_h * len(types) + 8
-    width = label_w + bar_w + 120
+    width = label_w + bar_w + 105
     parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
              f' aria-label="per-type {_e(metric)} F1"><title>Per-type {_e(metric)} F1</title>']
     for tick in (0, 25, 50, 75, 100):
@@ -268,7 +260,9 @@ def confusion_heatmap(result: dict) -> str:
     real = sorted({t for t in matrix if t != SPURIOUS} | {t for cells in matrix.values() for t in cells if t != MISSED})
     rows = real + ([SPURIOUS] if SPURIOUS in matrix else [])
     cols = real + ([MISSED] if any(MISSED in cells for cells in matrix.values()) else [])
-    peak = max(n for cells in matrix.values() for n in cells.values())
+    # Agreement (diagonal) and errors are shaded on separate scales, so a few confusions are not
+    # washed out by a large diagonal.
+    peaks = {agree: max((n for r, cells in matrix.items() for c, n in cells.items() if (r == c) == agree), default=1) for agree in (True, False)}
     head = "".join(f'<th scope="col" class="vert"><span>{_e(c)}</span></th>' for c in cols)
     body = []
     for r in rows:
@@ -278,8 +272,8 @@ def confusion_heatmap(result: dict) -> str:
             if not n:
                 cells.append("<td></td>")
                 continue
-            alpha = 0.15 + 0.85 * n / peak
             agree = r == c
+            alpha = 0.15 + 0.85 * n / peaks[agree]
             rgb = "0,158,115" if agree else "213,94,0"
             ink = "#fff" if alpha > 0.55 else "#000"
             cls = "diag" if agree else "off"
@@ -287,8 +281,8 @@ def confusion_heatmap(result: dict) -> str:
                          f' title="reference {_e(r)} / predicted {_e(c)}: {n}">{n}</td>')
         body.append(f'<tr><th scope="row">{_e(r)}</th>{"".join(cells)}</tr>')
     return ('<table class="heat"><caption>Type confusion over tri_i pairs: rows are reference types, columns predicted types '
-            '(green diagonal = same type, vermillion = confusion, missed or spurious; darker = more)</caption>'
-            f'<thead><tr><th>reference \\ predicted</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
+            '(green, bold: same type; vermillion: confusion, missed or spurious; darker = more, on separate scales)</caption>'
+            f'<thead><tr><th class="corner">reference ↓<br>predicted →</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
 
 
 def _legend() -> str:
@@ -375,6 +369,31 @@ CLUSTER_SECTIONS = (
 )
 
 
+def coref_table_html(result: dict) -> str:
+    """The event coreference scores of the result dict (``coref_<scope>.<measure>`` keys), if it has any."""
+    scores: dict[str, dict[str, dict]] = {}
+    for name, value in result["metrics"].items():
+        if name.startswith("coref_") and "." in name:
+            scope, measure = name[len("coref_"):].split(".", 1)
+            scores.setdefault(measure, {})[scope] = value
+    if not scores:
+        return ""
+    scopes = list(dict.fromkeys(scope for by_scope in scores.values() for scope in by_scope))
+
+    def cells(value: dict | None) -> str:
+        if value is None:
+            return "<td></td>" * 3
+        return "".join(f"<td>{percent(value[k])}</td>" if k in value else "<td></td>" for k in ("recall", "precision", "f1"))
+
+    head = "".join(f'<th colspan="3">{_e(scope)}</th>' for scope in scopes)
+    sub = "<th>R</th><th>P</th><th>F1</th>" * len(scopes)
+    rows = "".join(f'<tr data-metric="{_e(measure)}"><th scope="row">{_e(measure)}</th>{"".join(cells(by_scope.get(s)) for s in scopes)}</tr>'
+                   for measure, by_scope in scores.items())
+    notes = "".join(f'<p class="muted">note: {_e(n)}</p>' for n in result.get("coref_notes", []))
+    return (f'<table class="metrics coref"><caption>Event coreference scores (%) from the scorer</caption>'
+            f'<thead><tr><th rowspan="2">measure</th>{head}</tr><tr>{sub}</tr></thead><tbody>{rows}</tbody></table>{notes}')
+
+
 def clusters_html(report: Report) -> str:
     groups = report.clusters
     notes = []
@@ -388,6 +407,7 @@ def clusters_html(report: Report) -> str:
              'predicted clusters. Clusters are linked through tri_c-aligned mentions; each row is a connected group. '
              'Mentions show the trigger and the document; click one to see it in the text.</p>']
     parts += [f'<p class="muted">{_e(n)}</p>' for n in notes]
+    parts.append(coref_table_html(report.result))
     for title, kinds, open_ in CLUSTER_SECTIONS:
         chosen = [g for g in groups if g.kind in kinds]
         if not chosen:
@@ -401,13 +421,15 @@ def clusters_html(report: Report) -> str:
 
 # --- page ----------------------------------------------------------------------------------------
 
+# Colours: the Okabe & Ito (2008) "Color Universal Design" palette, distinguishable with every
+# common colour-vision deficiency; each outcome also has its own line style and fill pattern.
 CSS = """
 :root { --green:#009E73; --vermillion:#D55E00; --blue:#0072B2; --purple:#CC79A7; --orange:#E69F00; --yellow:#F0E442;
   --sky:#56B4E9; color-scheme: light; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", "Liberation Sans", Arial, sans-serif;
   color: #1a1a1a; background: #fff; }
-main { max-width: 1180px; margin: 0 auto; padding: 1rem 1.5rem 4rem; }
+main { max-width: 1240px; margin: 0 auto; padding: 1rem 1.5rem 4rem; }
 h1 { font-size: 1.5rem; margin: .5rem 0; } h2 { font-size: 1.2rem; margin: 1.6rem 0 .6rem; border-bottom: 1px solid #ddd; }
 h3 { font-size: 1.05rem; margin: .4rem 0; }
 .muted { color: #595959; }
@@ -417,14 +439,18 @@ dl.meta dt { color: #595959; } dl.meta dd { margin: 0; overflow-wrap: anywhere; 
 table { border-collapse: collapse; }
 table.metrics td, table.metrics th { padding: .2rem .6rem; border-bottom: 1px solid #e4e4e4; text-align: right; }
 table.metrics th[scope=row], table.metrics td.def { text-align: left; }
+table.metrics thead th { text-align: center; }
 table.metrics td.def { color: #595959; font-size: .9em; }
 caption { text-align: left; color: #595959; padding: .3rem 0; caption-side: top; }
-.summary-grid { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: flex-start; }
+.summary-grid { display: grid; grid-template-columns: minmax(320px, 1fr) auto; gap: 1.5rem; align-items: start; margin-top: 1rem; }
+.summary-grid figure { margin: 0; min-width: 0; }
+.summary-grid svg.chart { width: 100%; max-width: 640px; }
+@media (max-width: 1000px) { .summary-grid { grid-template-columns: 1fr; } }
 svg.chart { font-size: 12px; max-width: 100%; height: auto; }
 svg.chart rect { fill: var(--blue); } svg.chart .grid { stroke: #ddd; } svg.chart .tick { text-anchor: middle; fill: #595959; }
 svg.chart .label { text-anchor: end; fill: #1a1a1a; } svg.chart .value { fill: #1a1a1a; } svg.chart .muted { fill: #595959; }
 table.heat { font-size: 12px; }
-table.heat td, table.heat th { border: 1px solid #e0e0e0; padding: .15rem .35rem; text-align: center; min-width: 1.9rem; }
+table.heat td, table.heat th { border: 1px solid #e0e0e0; padding: .15rem .25rem; text-align: center; min-width: 1.7rem; }
 table.heat th[scope=row] { text-align: right; white-space: nowrap; font-weight: normal; }
 table.heat th.vert { vertical-align: bottom; font-weight: normal; height: 13rem; }
 table.heat th.vert span { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; }
@@ -433,7 +459,7 @@ table.heat td.diag { font-weight: bold; }
 .sample { font-family: "Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", "Scheherazade New", "Geeza Pro", Tahoma, "DejaVu Sans", serif;
   font-size: 1.15rem; }
 .sym { display: inline-block; min-width: 1.1em; text-align: center; font-weight: bold; }
-.sym.tp { color: var(--green); } .sym.fp { color: var(--vermillion); } .sym.fn { color: var(--blue); } .sym.confusion { color: #a4457f; }
+.sym.tp { color: var(--green); } .sym.fp { color: var(--vermillion); } .sym.fn { color: var(--blue); } .sym.confusion { color: var(--purple); }
 .doc { margin: 1.5rem 0 2.5rem; }
 .doc-counts { margin: .2rem 0 .6rem; color: #333; }
 .doc-text { font-family: "Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", "Scheherazade New", "Geeza Pro", "Traditional Arabic",
@@ -441,12 +467,12 @@ table.heat td.diag { font-weight: bold; }
   text-align: start; border: 1px solid #e2e2e2; border-radius: 4px; padding: .6rem 1.1rem; background: #fff; }
 .seg.related-article { background: #f7f7f2; }
 .seg.chrome { color: #767676; background: #ececec; font-size: .85em; }
-mark { color: inherit; background: none; padding: 0 0 calc(2px + var(--h, 0) * 6px); border-bottom: 3px solid transparent; cursor: help; }
+mark { --h: 0; color: inherit; background: none; padding: 0 0 calc(2px + var(--h) * 6px); border-bottom: 3px solid transparent; cursor: help; }
 mark.tp { border-bottom: 3px solid var(--green); background-color: rgba(0, 158, 115, .13); }
 mark.fp { border-bottom: 3px dashed var(--vermillion);
   background: repeating-linear-gradient(135deg, rgba(213, 94, 0, .26) 0 2px, rgba(213, 94, 0, .06) 2px 6px); }
 mark.fn { border-bottom: 3px dotted var(--blue); background-color: rgba(0, 114, 178, .10); }
-mark.confusion { border-bottom: 4px double #a4457f;
+mark.confusion { border-bottom: 5px double var(--purple);
   background: repeating-linear-gradient(45deg, rgba(204, 121, 167, .30) 0 1.5px, transparent 1.5px 6px),
               repeating-linear-gradient(135deg, rgba(204, 121, 167, .30) 0 1.5px, rgba(204, 121, 167, .06) 1.5px 6px); }
 mark:focus { outline: 2px solid #000; outline-offset: 1px; }
@@ -471,10 +497,10 @@ table.clusters { width: 100%; table-layout: fixed; }
 table.clusters th, table.clusters td { border-top: 1px solid #e0e0e0; padding: .4rem; vertical-align: top; text-align: left; }
 table.clusters th:first-child, table.clusters td.gkind { width: 7rem; }
 td.gkind { font-weight: bold; }
-.group[data-kind^=merge] td.gkind, .group[data-kind=split] td.gkind { color: #a4457f; }
+.group[data-kind^=merge] td.gkind, .group[data-kind=split] td.gkind { border-left: 4px solid var(--purple); }
 .cluster { margin-bottom: .4rem; }
 .cname { overflow-wrap: anywhere; }
-.badge { background: #a4457f; color: #fff; border-radius: 3px; padding: 0 .35rem; font-size: .85em; }
+.badge { background: var(--purple); color: #000; border-radius: 3px; padding: 0 .35rem; font-size: .85em; }
 .chips { display: flex; flex-wrap: wrap; gap: .25rem; margin: .2rem 0; }
 .chip { border: 1px solid #bbb; border-radius: 3px; padding: 0 .3rem; color: inherit; text-decoration: none; white-space: nowrap; }
 .chip.tp { border: 2px solid var(--green); } .chip.fp { border: 2px dashed var(--vermillion); } .chip.fn { border: 2px dotted var(--blue); }

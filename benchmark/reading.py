@@ -128,20 +128,49 @@ def _object_pairs(pairs: list[tuple[str, object]]) -> dict:
     return marked
 
 
-def _duplicate_key_problems(value: object, name: str, where: str) -> list[Problem]:
-    """Find the objects with duplicate keys, iteratively (the tree may be deep)."""
-    problems = []
+def _nodes(value: object) -> Iterator[tuple[str, object]]:
+    """Every value of a JSON tree with its path (`$.documents[0].id`), iteratively (it may be deep)."""
     stack = [(value, "$")]
     while stack:
         node, path = stack.pop()
+        yield path, node
         if isinstance(node, dict):
-            if isinstance(node, _DuplicateKeys):
-                for key in node.duplicates:
-                    place = f"{where} {path}" if where else path
-                    problems.append(Problem(name, place, f"key {key!r} occurs more than once in this object (JSON keeps only the last)", "give each key once; merge the values"))
             stack.extend((v, f"{path}.{k}" if k.isidentifier() else f"{path}[{k!r}]") for k, v in reversed(list(node.items())))
         elif isinstance(node, list):
             stack.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(node))))
+
+
+def _duplicate_key_problems(value: object, name: str, where: str) -> list[Problem]:
+    """Find the objects with duplicate keys."""
+    problems = []
+    for path, node in _nodes(value):
+        if isinstance(node, _DuplicateKeys):
+            for key in node.duplicates:
+                place = f"{where} {path}" if where else path
+                problems.append(Problem(name, place, f"key {key!r} occurs more than once in this object (JSON keeps only the last)", "give each key once; merge the values"))
+    return problems
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _surrogate_problems(value: object, name: str, where: str) -> list[Problem]:
+    """Strings and keys holding a lone UTF-16 surrogate (a `\\ud800` escape without its pair).
+
+    JSON allows the escape, but no UTF-8 text can hold the character: it would fail later,
+    when the result or a report is written, so it is refused here.
+    """
+    problems = []
+    for path, node in _nodes(value):
+        found = [(f"key {k!r}", k) for k in node if _SURROGATE.search(k)] if isinstance(node, dict) else []
+        if isinstance(node, str) and _SURROGATE.search(node):
+            found.append(("string", node))
+        for what, text in found:
+            code = ord(_SURROGATE.search(text).group())  # type: ignore[union-attr]
+            place = f"{where} {path}" if where else path
+            problems.append(Problem(name, place, f"{what} holds a lone surrogate U+{code:04X} (a \\u{code:04x} escape without its pair), which UTF-8 cannot encode",
+                                    "remove it; write other characters as UTF-8 or as a surrogate pair such as \\ud83d\\ude00"))
     return problems
 
 
@@ -197,8 +226,11 @@ def _parse(text: str, name: str, line: int | None = None) -> object:
         where = _place(text, found.start() if found else None, line) or prefix
         what = f"a number with {len(found.group().lstrip('-'))} digits" if found else str(exc)
         raise InputError([Problem(name, where, f"unreadable JSON value: {what}", "use ordinary numbers (offsets are small integers)")]) from None
-    if seen_duplicate:
-        raise InputError(_duplicate_key_problems(value, name, prefix))
+    problems = _duplicate_key_problems(value, name, prefix) if seen_duplicate else []
+    if _SURROGATE_ESCAPE.search(text):
+        problems += _surrogate_problems(value, name, prefix)
+    if problems:
+        raise InputError(problems)
     return value
 
 

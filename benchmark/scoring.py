@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from benchmark import __version__
+from benchmark.coref_results import coref_section
 from benchmark.corpus import Corpus
 from benchmark.problems import InputError, Problem
 from benchmark.submission import load_reference, load_submission
@@ -166,20 +167,26 @@ def _counts_dict(counts: dict[str, PRF], names: tuple[str, ...]) -> dict:
 
 
 def result_dict(run: ScoreRun) -> dict:
-    """The full, deterministic result: settings, reference identity, metrics, breakdowns, confusion."""
+    """The full, deterministic result: settings, reference identity, metrics, breakdowns, confusion.
+
+    ``metrics`` holds the outcome metrics and then the event coreference ones
+    (``coref_within.*``, ``coref_cross.*``; see ``benchmark.coref_results``).
+    """
     names = tuple(m.name for m in METRICS)
+    coref, coref_notes = coref_section(run.prediction, run.gold, make_matcher(run.settings.match, run.settings.overlap_threshold))
     return {
         "evbench_version": __version__,
         "settings": run.settings.to_dict(),
         "system": run.system,
         "reference": run.reference,
-        "metrics": _counts_dict(tally(run.outcomes), names),
+        "metrics": {**_counts_dict(tally(run.outcomes), names), **coref},
         "macro": macro_average(run.outcomes, "tri_c").to_dict(),
         "breakdowns": {
             by: {group: _counts_dict(counts, names) for group, counts in tally_by(run.outcomes, grouping).items()}
             for by, grouping in GROUPINGS.items()
         },
         "confusion": confusion(run.outcomes),
+        "coref_notes": coref_notes,
         "ignored_in_chrome": run.ignored_in_chrome,
         "ignored_documents": list(run.ignored_documents),
     }

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from benchmark.corpus import Corpus
@@ -55,10 +57,31 @@ def _line_number(problem: Problem) -> int:
     return int(parts[1]) if len(parts) > 1 and parts[0] == "line" and parts[1].isdigit() else 0
 
 
+_SIZE_LIMIT: ContextVar[int | None] = ContextVar("evbench_submission_max_bytes", default=None)
+
+
+@contextmanager
+def submission_size_limit(max_bytes: int | None) -> Iterator[None]:
+    """Within the block, submission files (predictions and `--reference` files) default to this limit.
+
+    For commands that load submissions several calls deep (`evbench score --max-bytes N`);
+    None changes nothing. The gold files keep `EVBENCH_MAX_BYTES` / 64 MiB, as in `validate`.
+    """
+    token = _SIZE_LIMIT.set(max_bytes)
+    try:
+        yield
+    finally:
+        _SIZE_LIMIT.reset(token)
+
+
 def check_submission(path: Path | str, corpus: Corpus, *, max_bytes: int | None = None) -> tuple[Annotation | None, list[Problem]]:
-    """Validate a submission file; return its annotation (None if invalid) and every problem."""
+    """Validate a submission file; return its annotation (None if invalid) and every problem.
+
+    The size limit is `max_bytes`, else one set by `submission_size_limit`, else `EVBENCH_MAX_BYTES`
+    or 64 MiB.
+    """
     path = Path(path)
-    max_bytes = max_bytes or max_bytes_from_env()
+    max_bytes = max_bytes or _SIZE_LIMIT.get() or max_bytes_from_env()
     file = str(path)
     try:
         if is_jsonl(path):

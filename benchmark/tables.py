@@ -13,6 +13,8 @@ import re
 
 from tabulate import tabulate
 
+from benchmark.coref_results import ALIGNMENT_RULE
+from scorers.event_coref import MEASURE_DESCRIPTIONS, MEASURES, SCOPES
 from scorers.registry import ArgMatch, displayed
 
 TABLE_FORMATS = {"plain": "simple", "github": "pipe", "latex": "latex_booktabs"}
@@ -32,7 +34,25 @@ def percent(value: float) -> str:
     return f"{100 * value:.1f}"
 
 
-NUMERIC = re.compile(r"^\d+(\.\d)?( \(\d+/\d+/\d+\))?$")
+def f1_cell(entry: dict) -> str:
+    """F1 in percent, with its confidence interval when the result has one: ``61.2 [54.0, 68.1]``."""
+    ci = entry.get("ci")
+    return f"{percent(entry['f1'])} [{percent(ci[0])}, {percent(ci[1])}]" if ci else percent(entry["f1"])
+
+
+def interval_caption(result: dict) -> str | None:
+    """What the bracketed intervals are (None for a result without them)."""
+    if "intervals" not in result:
+        return None
+    s, info = result["settings"], result["intervals"]
+    text = (f"[..]: {100 * s['ci']:g}% bootstrap percentile intervals, {s['resamples']} resamples of {info['units']} {s['unit']} units,"
+            f" seed {s['seed']}")
+    if info.get("unlocated_records"):
+        text += f"; {info['unlocated_records']} records of text-only predictions have no offset and form one extra unit per document"
+    return text + (f"; {info['coref']}" if info.get("coref") else "")
+
+
+NUMERIC = re.compile(r"^\d+(\.\d)?( \[\d+\.\d, \d+\.\d\])?( \(\d+/\d+/\d+\))?$")
 
 
 def _alignment(rows: list[list], width: int) -> list[str]:
@@ -73,11 +93,34 @@ def metrics_table(result: dict, fmt: str) -> str:
     rows = []
     for spec in displayed(result["settings"]["arg_match"]):
         m = result["metrics"][spec.name]
-        rows.append([spec.name, percent(m["precision"]), percent(m["recall"]), percent(m["f1"]), m["tp"], m["fp"], m["fn"], spec.description])
+        rows.append([spec.name, percent(m["precision"]), percent(m["recall"]), f1_cell(m), m["tp"], m["fp"], m["fn"], spec.description])
     macro = result["macro"]
-    rows.append([f"macro {macro['metric']}", percent(macro["precision"]), percent(macro["recall"]), percent(macro["f1"]), "", "", "",
+    rows.append([f"macro {macro['metric']}", percent(macro["precision"]), percent(macro["recall"]), f1_cell(macro), "", "", "",
                  f"unweighted mean over {len(macro['types'])} event types"])
     return table(rows, ["metric", "P", "R", "F1", "tp", "fp", "fn", "definition"], fmt)
+
+
+def coref_table(result: dict, fmt: str) -> str:
+    """Event coreference: one row per measure, R / P / F1 within documents and across the corpus."""
+    rows = []
+    for measure in MEASURES:
+        row: list = [measure]
+        for scope in SCOPES:
+            m = result["metrics"][f"coref_{scope}.{measure}"]
+            row += ["", "", f1_cell(m)] if measure == "conll" else [percent(m["recall"]), percent(m["precision"]), f1_cell(m)]
+        rows.append([*row, MEASURE_DESCRIPTIONS[measure]])
+    headers = ["metric", *(f"{scope} {score}" for scope in SCOPES for score in ("R", "P", "F1")), "definition"]
+    return table(rows, headers, fmt)
+
+
+def coref_block(result: dict, fmt: str) -> list[str]:
+    """Caption, table and notes of the event coreference block (nothing for results without it)."""
+    if "coref_within.conll" not in result["metrics"]:
+        return []
+    rule = (f"event coreference: {ALIGNMENT_RULE}, matching: {result['settings']['match']}; within = each document alone,"
+            " counts summed; cross = the whole corpus as one partition; singletons kept")
+    notes = [caption(f"note: {note}", fmt) for note in result.get("coref_notes", [])]
+    return [caption(rule, fmt), coref_table(result, fmt), *notes]
 
 
 def breakdown_table(result: dict, by: str, fmt: str) -> str:
@@ -85,7 +128,7 @@ def breakdown_table(result: dict, by: str, fmt: str) -> str:
     names = [_arg_name(n, result["settings"]["arg_match"]) for n in BREAKDOWN_METRICS]
     rows = []
     for group, metrics in result["breakdowns"][by].items():
-        rows.append([group, *(f"{percent(metrics[n]['f1'])} ({metrics[n]['tp']}/{metrics[n]['fp']}/{metrics[n]['fn']})" for n in names)])
+        rows.append([group, *(f"{f1_cell(metrics[n])} ({metrics[n]['tp']}/{metrics[n]['fp']}/{metrics[n]['fn']})" for n in names)])
     return table(rows, [by, *(f"{n} F1 (tp/fp/fn)" for n in names)], fmt)
 
 
@@ -109,12 +152,15 @@ def explain_table(entries: list[dict], fmt: str) -> str:
 
 
 def render(result: dict, fmt: str, by: list[str], explain: list[dict] | None = None) -> str:
-    """Header line, metrics table, requested breakdowns, confusion (with --by type), explanations."""
+    """Header line, metrics table, event coreference, requested breakdowns, confusion (with --by type), explanations."""
     parts = [caption(header_line(result), fmt), metrics_table(result, fmt)]
     notes = [f"ignored: {result['ignored_in_chrome']} predicted events in chrome segments"]
     if result["ignored_documents"]:
         notes.append(f"{len(result['ignored_documents'])} predicted documents not in the reference ({', '.join(result['ignored_documents'])})")
     parts.append(caption("; ".join(notes), fmt))
+    if interval_caption(result):
+        parts.append(caption(interval_caption(result), fmt))
+    parts += coref_block(result, fmt)
     for group in by:
         parts += [caption(f"by {group} (matching: {result['settings']['match']}, arg-match: {result['settings']['arg_match']})", fmt),
                   breakdown_table(result, group, fmt)]

@@ -93,12 +93,12 @@ def canonical(doc: DocumentAnnotation) -> DocumentAnnotation:
     return DocumentAnnotation(doc.doc_id, tuple(events), tuple(entities))
 
 
-#: Weight of realis / argument agreement when choosing between equally good trigger matches.
+#: Weight of type / realis / argument agreement when choosing between equally good trigger matches.
 TIE_BREAK_WEIGHT = 1e-3
 
 
 def agreement(pred: EventMention, ref: EventMention, uses_offsets: bool) -> float:
-    """How much two events agree beyond their triggers, in [0, 1]: realis, and argument (role, span) overlap.
+    """How much two events agree beyond their triggers, in [0, 1]: type, realis, and argument (role, span) overlap.
 
     Argument spans are compared by offsets, or by normalised text in the offset-free protocol.
     """
@@ -109,16 +109,18 @@ def agreement(pred: EventMention, ref: EventMention, uses_offsets: bool) -> floa
     pred_args, ref_args = bag(pred), bag(ref)
     total = sum(pred_args.values()) + sum(ref_args.values())
     arguments = 2 * sum((pred_args & ref_args).values()) / total if total else 1.0
-    return (float(pred.realis == ref.realis) + arguments) / 2
+    return (float(pred.type == ref.type) + float(pred.realis == ref.realis) + arguments) / 3
 
 
 def trigger_similarity(matcher: SpanMatcher, *, typed: bool, realis: bool = False) -> Similarity:
     """Pairs of events whose triggers match under ``matcher`` (and whose type / realis are equal if asked).
 
-    The score is the trigger similarity plus a small tie-break for realis and argument
+    The score is the trigger similarity plus a small tie-break for type, realis and argument
     agreement (rescaled into (0, 1]), so of two gold ``زيارة`` events with equal triggers (as
-    in text mode) a prediction is paired with the one whose arguments it shares. The
-    tie-break never changes how many pairs match.
+    in text mode) a prediction is paired with the one whose arguments it shares, and of two
+    gold events on one trigger word (``وقدمت``: sending troops, supplying arms) an untyped
+    alignment pairs a prediction with the one of its own type. The tie-break never changes
+    how many pairs match.
     """
 
     def similarity(pred: EventMention, ref: EventMention) -> float | None:
@@ -140,7 +142,8 @@ def align_triggers(
     """Align predicted to reference event mentions by trigger, document by document.
 
     ``typed=True`` is the trigger-classification alignment (tri_c) that the argument ``+``
-    metrics and event coreference scoring build on; ``typed=False`` is trigger identification.
+    metrics build on; ``typed=False`` is trigger identification (tri_i), which event
+    coreference scoring builds on (``scorers.event_coref``).
     Events of different documents never match. A prediction without realis never matches
     when ``realis=True``.
     """

@@ -3,6 +3,12 @@
 Like lm-evaluation-harness's registry, each metric declares ``higher_is_better`` (what a
 regression gate needs) and like scikit-learn's ``test_common`` the generic property tests
 iterate over this list, so a new metric added here is scored, reported and tested at once.
+
+Two kinds of metric live here. ``METRICS`` count outcome records (tp / fp / fn per item, see
+``scorers.events``) and ``score`` computes them. ``EVENT_COREF_METRICS`` compare partitions
+(``scorers.event_coref``), so they have no outcome records and are computed by
+``score_event_coref``. ``ALL_METRICS`` (and ``get_metric``) covers both: every key of a result's
+``metrics``, with its ``higher_is_better``.
 """
 
 from __future__ import annotations
@@ -12,11 +18,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from scorers.alignment import canonical
+from scorers.event_coref import MEASURE_DESCRIPTIONS, MEASURES, SCOPE_DESCRIPTIONS, SCOPES, Scope
 from scorers.events import MetricFunction, Outcome, argument_metric, argument_plus_metric, outcomes_of, trigger_metric
 from scorers.matching import SpanMatcher
 from scorers.model import Annotation, DocumentAnnotation
 
-Family = Literal["trigger", "realis", "argument"]
+Family = Literal["trigger", "realis", "argument", "coref"]
 ArgMatch = Literal["span", "entity"]
 ARG_MATCH_MODES: tuple[ArgMatch, ...] = ("span", "entity")
 
@@ -59,10 +66,33 @@ METRICS: tuple[MetricSpec, ...] = (
     *_argument_specs("entity"),
 )
 METRIC_NAMES = tuple(m.name for m in METRICS)
-BY_NAME = {m.name: m for m in METRICS}
 
 
-def get_metric(name: str) -> MetricSpec:
+@dataclass(frozen=True)
+class CorefMetricSpec:
+    """One event coreference metric in one scope; its name is the JSON key ``coref_<scope>.<measure>``."""
+
+    name: str
+    description: str
+    scope: Scope
+    #: The measure of ``scorers.event_coref.MEASURES`` ("muc", ..., "conll").
+    measure: str
+    family: Family = "coref"
+    higher_is_better: bool = True
+    arg_match: ArgMatch | None = None
+
+
+EVENT_COREF_METRICS: tuple[CorefMetricSpec, ...] = tuple(
+    CorefMetricSpec(f"coref_{scope}.{measure}", f"{MEASURE_DESCRIPTIONS[measure]}; {SCOPE_DESCRIPTIONS[scope]}", scope, measure)
+    for scope in SCOPES
+    for measure in MEASURES
+)
+ALL_METRICS: tuple[MetricSpec | CorefMetricSpec, ...] = (*METRICS, *EVENT_COREF_METRICS)
+ALL_METRIC_NAMES = tuple(m.name for m in ALL_METRICS)
+BY_NAME = {m.name: m for m in ALL_METRICS}
+
+
+def get_metric(name: str) -> MetricSpec | CorefMetricSpec:
     return BY_NAME[name]
 
 

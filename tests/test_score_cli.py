@@ -12,7 +12,7 @@ import pytest
 
 from benchmark.cli import main
 from conftest import make_corpus, span_json, write_json
-from scorers.registry import METRIC_NAMES
+from scorers.registry import ALL_METRIC_NAMES, EVENT_COREF_METRICS, METRIC_NAMES
 
 D1 = "ووصل لافروف إلى وونسان. والتقى وزير الخارجية سيرغي لافروف نظيرته تشوي سون هوي في وونسان."
 D2 = "وأعلنت الوزارة بيانا حول الزيارة. شارك المقال واشترك الآن"
@@ -85,8 +85,8 @@ def test_perfect_submission_json_keys_and_values(tmp_path, corpus, capsys):
     pred = write_json(tmp_path / "pred.json", submission(gold_documents()))
     result = score_json(capsys, pred, "--gold", corpus)
     assert list(result) == ["evbench_version", "settings", "system", "reference", "metrics", "macro", "breakdowns", "confusion",
-                            "ignored_in_chrome", "ignored_documents"]
-    assert list(result["metrics"]) == list(METRIC_NAMES)  # registry order
+                            "coref_notes", "ignored_in_chrome", "ignored_documents"]
+    assert list(result["metrics"]) == list(ALL_METRIC_NAMES)  # registry order, event coreference last
     assert result["metrics"]["tri_c"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "tp": 3, "fp": 0, "fn": 0}
     assert result["metrics"]["arg_c"]["tp"] == 6
     assert result["settings"] == {"match": "exact", "match_rule": "exact (offsets equal)", "overlap_threshold": 0.5,
@@ -238,6 +238,11 @@ def test_gold_export_of_a_synthetic_corpus_scores_one(tmp_path, corpus, capsys):
     result = score_json(capsys, exported, "--gold", corpus)
     assert all(result["metrics"][m]["f1"] == 1.0 for m in METRIC_NAMES)
     assert result["macro"]["f1"] == 1.0
+    # This gold's clusters are all singletons, so MUC (no key links) is 0 by the reference
+    # scorer's definition and CoNLL = (0 + 1 + 1) / 3; every other coreference metric is 1.
+    for spec in EVENT_COREF_METRICS:
+        expected = {"muc": 0.0, "conll": pytest.approx(2 / 3)}.get(spec.measure, 1.0)
+        assert result["metrics"][spec.name]["f1"] == expected, spec.name
 
 
 def test_bad_overlap_threshold_is_a_usage_error(tmp_path, corpus, capsys):
@@ -267,3 +272,8 @@ def test_real_gold_export_scores_one_on_every_metric(tmp_path, capsys):
         counts = result["metrics"][name]
         assert counts["fp"] == counts["fn"] == 0, name
         assert counts["f1"] == (1.0 if counts["tp"] else 0.0), name
+    # Event coreference: 1.0 for every score of every metric, within and across documents. (The
+    # reference scorer would give MUC 0 for a key of singletons only; the gold has real clusters.)
+    for spec in EVENT_COREF_METRICS:
+        assert all(value == 1.0 for value in result["metrics"][spec.name].values()), (spec.name, result["metrics"][spec.name])
+    assert result["coref_notes"] == []

@@ -12,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+INTERVAL_SETTINGS = ("ci", "resamples", "seed", "unit")
 MAIN_METRICS = ("tri_i", "tri_c", "arg_i", "arg_c", "realis", "coref_within.conll")
 
 
@@ -75,7 +76,11 @@ def load_results(paths: list[str]) -> list[tuple[str, dict]]:
 
 def comparability_notes(results: list[tuple[str, dict]]) -> list[str]:
     notes = []
-    for label, key in (("settings", lambda r: r.get("settings")), ("reference", lambda r: (r.get("reference") or {}).get("checksum"))):
+    def scoring(r: dict) -> dict:
+        # Interval settings (--ci, --resamples, --seed, --unit) change no point estimate.
+        return {k: v for k, v in (r.get("settings") or {}).items() if k not in INTERVAL_SETTINGS}
+
+    for label, key in (("settings", scoring), ("reference", lambda r: (r.get("reference") or {}).get("checksum"))):
         values = {repr(key(r)) for _, r in results}
         if len(values) > 1:
             notes.append(f"evbench leaderboard: warning: the results differ in {label}; their numbers are not comparable")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
+from benchmark.commands.validate import _positive_int
 from scorers.matching import DEFAULT_OVERLAP_THRESHOLD, MATCH_MODES
 
 FORMATS = ("plain", "github", "latex", "json")
@@ -24,8 +26,10 @@ def threshold(value: str) -> float:
 
 def add_parser(sub) -> None:
     from benchmark.cli import add_corpus_option
+    from benchmark.gating import add_gate_options
+    from benchmark.intervals import add_interval_options
 
-    p = sub.add_parser("score", help="score a submission (event triggers, arguments, realis) against the gold")
+    p = sub.add_parser("score", help="score a submission (event triggers, arguments, realis, event coreference) against the gold")
     p.add_argument("pred", metavar="PRED", help="submission file (.json or .jsonl)")
     p.add_argument("--reference", metavar="REF", default=None, help="reference in submission format (default: the corpus gold)")
     p.add_argument("--match", choices=MATCH_MODES, default="exact",
@@ -38,7 +42,11 @@ def add_parser(sub) -> None:
     p.add_argument("--out", metavar="FILE", default=None, help="also write the JSON result here (nothing is written on invalid input)")
     p.add_argument("--by", action="append", choices=("type", "doc", "realis"), default=[], help="add a breakdown table (repeatable)")
     p.add_argument("--explain", action="store_true", help="list every false positive and false negative with context and near miss")
+    p.add_argument("--max-bytes", type=_positive_int, default=None,
+                   help="largest submission or --reference file accepted (default 64 MiB or $EVBENCH_MAX_BYTES)")
     add_corpus_option(p)
+    add_interval_options(p)
+    add_gate_options(p)
     p.set_defaults(run=run)
 
 
@@ -55,16 +63,26 @@ def run(args: argparse.Namespace) -> int:
     from benchmark.corpus import load_corpus
     from benchmark.explain import explain
     from benchmark.scoring import ScoreSettings, result_dict, score_submission
+    from benchmark.submission import submission_size_limit
+    from benchmark.gating import gate_requested, report, run_gate
+    from benchmark.intervals import add_intervals, interval_settings
     from benchmark.tables import render
 
+    intervals, gated = interval_settings(args), gate_requested(args)
     corpus = load_corpus(args.gold)
     settings = ScoreSettings(match=args.match, overlap_threshold=args.overlap_threshold, arg_match=args.arg_match)
     reference = Path(args.reference) if args.reference else None
-    scored = score_submission(Path(args.pred), reference, corpus, settings)
+    with submission_size_limit(args.max_bytes):
+        scored = score_submission(Path(args.pred), reference, corpus, settings)
     result = result_dict(scored)
     explanations = explain(scored, corpus) if args.explain else None
     if explanations is not None:
         result["explain"] = explanations
+    if intervals is not None:
+        add_intervals(result, scored, corpus, intervals)
+    verdict = None
+    if gated:
+        verdict, result["gate"] = run_gate(result, args)
     as_json = json.dumps(result, ensure_ascii=False, indent=1) + "\n"
     if args.out:
         _write(Path(args.out), as_json)
@@ -72,4 +90,11 @@ def run(args: argparse.Namespace) -> int:
         print(as_json, end="")
     else:
         print(render(result, args.format, args.by, explanations))
+    if verdict is not None:
+        block, log = report(verdict, result["gate"], args.format)
+        # The gate table follows the score tables (on stderr with --format json: stdout stays pure JSON).
+        print(f"\n{block}", file=sys.stderr if args.format == "json" else sys.stdout)
+        for line in log:
+            print(line, file=sys.stderr)
+        return 0 if verdict.passed else 1
     return 0

@@ -1,0 +1,173 @@
+"""Confidence intervals for a scored run: units from the corpus, counts from the records, into the result dict.
+
+Glue only: the statistics are in `scorers/bootstrap.py`, the sentence splitter in
+`scorers/sentences.py`. `add_intervals` puts ``"ci": [lo, hi]`` (or ``null`` when a cell never
+has items) next to every F1 of the result dict (corpus metrics, breakdown groups, macro average)
+and records the settings (``settings.ci``, ``settings.resamples``, ``settings.seed``,
+``settings.unit``) and how many units were resampled (``intervals``).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from benchmark.corpus import Corpus
+from benchmark.problems import InputError, Problem
+from benchmark.scoring import ScoreRun
+from scorers.bootstrap import UNITS, UNLOCATED, CountTable, Unit, bootstrap, bootstrap_f1, count_table, nan_mean, percentile_interval, unit_keys
+from scorers.coref_resampling import CorefCountMatrix, count_matrix, f1_statistic, within_document_counts
+from scorers.event_coref import MEASURES
+from scorers.events import GROUPINGS
+from scorers.matching import make_matcher
+from scorers.sentences import split_sentences
+
+METHOD = "percentile bootstrap over resampled units (Efron & Tibshirani 1993)"
+COREF_NOTE = ("coref_within.* intervals resample documents (coreference does not decompose below documents);"
+              " coref_cross.* has no interval (one corpus-wide partition, not additive over documents)")
+
+
+@dataclass(frozen=True)
+class IntervalSettings:
+    """What the intervals depend on besides the data; recorded in ``settings``."""
+
+    level: float = 0.95
+    resamples: int = 1000
+    seed: int = 0
+    unit: Unit = "sentence"
+
+    def to_dict(self) -> dict:
+        return {"ci": self.level, "resamples": self.resamples, "seed": self.seed, "unit": self.unit}
+
+
+def level(value: str) -> float:
+    """argparse type for --ci: a confidence level in (0, 1)."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0 < number < 1:
+        raise argparse.ArgumentTypeError(f"a confidence level in (0, 1) such as 0.95, got {value}")
+    return number
+
+
+def count(value: str) -> int:
+    """argparse type for --resamples / --trials: a positive integer."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return number
+
+
+def add_resampling_options(parser: argparse.ArgumentParser, *, default_resamples: int | None = 1000, default_unit: str | None = "sentence") -> None:
+    """--resamples, --seed, --unit (shared by `score --ci` and `compare`)."""
+    parser.add_argument("--resamples", type=count, default=default_resamples, metavar="N", help="bootstrap resamples (default 1000)")
+    parser.add_argument("--seed", type=int, default=None if default_resamples is None else 0, metavar="S",
+                        help="random seed; the same seed gives byte-identical output (default 0)")
+    parser.add_argument("--unit", choices=UNITS, default=default_unit,
+                        help="what is resampled: sentences of the scored text (default), whole documents, or events")
+
+
+def add_interval_options(parser: argparse.ArgumentParser) -> None:
+    g = parser.add_argument_group("confidence intervals (opt-in)")
+    g.add_argument("--ci", type=level, default=None, metavar="LEVEL",
+                   help="add bootstrap percentile intervals at this level (e.g. 0.95) to every F1")
+    add_resampling_options(g, default_resamples=None, default_unit=None)
+
+
+def interval_settings(args: argparse.Namespace) -> IntervalSettings | None:
+    """The --ci settings, or None without --ci (then --resamples / --seed / --unit are bad input)."""
+    if args.ci is None:
+        given = [f"--{name}" for name in ("resamples", "seed", "unit") if getattr(args, name) is not None]
+        if given:
+            raise InputError([Problem(given[0], "", f"{', '.join(given)}: used only with --ci (confidence intervals)", "add --ci 0.95 or drop the option")])
+        return None
+    return IntervalSettings(level=args.ci, resamples=args.resamples or 1000, seed=0 if args.seed is None else args.seed,
+                            unit=args.unit or "sentence")
+
+
+def sentence_ranges(corpus: Corpus, doc_ids) -> dict[str, list[tuple[int, int]]]:
+    """Sentence ranges of the scored segments of each document (chrome is never a unit)."""
+    ranges = {}
+    for doc_id in doc_ids:
+        doc = corpus.documents[doc_id]
+        ranges[doc_id] = split_sentences(doc.text, [(s.start, s.end) for s in doc.segments if s.scored])
+    return ranges
+
+
+def units_of(run: ScoreRun, corpus: Corpus, unit: Unit, pred_tag: str = "pred") -> tuple[list[Hashable], list[Hashable]]:
+    """Unit key of every record of ``run`` and every unit of its test set (the reference's documents)."""
+    documents = sorted(run.gold.documents)
+    sentences = sentence_ranges(corpus, documents) if unit == "sentence" else None
+    return unit_keys(run.outcomes, unit, documents=documents, sentences=sentences, pred_tag=pred_tag)
+
+
+def run_table(run: ScoreRun, corpus: Corpus, unit: Unit, *, groupings=GROUPINGS) -> CountTable:
+    keys, universe = units_of(run, corpus, unit)
+    return count_table(run.outcomes, keys, universe, groupings)
+
+
+def coref_matrix(run: ScoreRun) -> CorefCountMatrix:
+    """Within-document coreference counts of ``run``, one row per reference document (sorted)."""
+    matcher = make_matcher(run.settings.match, run.settings.overlap_threshold)
+    return count_matrix(within_document_counts(run.prediction, run.gold, matcher), sorted(run.gold.documents))
+
+
+def _add_coref_intervals(result: dict, run: ScoreRun, settings: IntervalSettings) -> str | None:
+    """``ci`` of every ``coref_within.*`` metric (documents resampled) and ``None`` for ``coref_cross.*``."""
+    metrics = result["metrics"]
+    if not any(name.startswith("coref_") for name in metrics):
+        return None
+    matrix = coref_matrix(run)
+    samples = bootstrap(matrix.counts, f1_statistic(matrix.columns), settings.resamples, settings.seed)
+    for measure, interval in zip(MEASURES, percentile_interval(samples, settings.level)):
+        if f"coref_within.{measure}" in metrics:
+            metrics[f"coref_within.{measure}"]["ci"] = None if interval is None else [interval[0], interval[1]]
+    for name, entry in metrics.items():
+        if name.startswith("coref_cross."):
+            entry["ci"] = None
+    return COREF_NOTE
+
+
+def _unlocated(table: CountTable) -> int:
+    """Records in the per-document "unlocated" sentence units (text-only triggers)."""
+    rows = [i for i, key in enumerate(table.units) if len(key) == 2 and key[1] == UNLOCATED]
+    return int(table.counts[rows][:, [table.column(c) for c in table.cells if c[1] is None]].sum()) if rows else 0
+
+
+def add_intervals(result: dict, run: ScoreRun, corpus: Corpus, settings: IntervalSettings) -> dict:
+    """Add bootstrap intervals to ``result`` (the dict of `benchmark.scoring.result_dict`) and return it."""
+    table = run_table(run, corpus, settings.unit)
+    samples = bootstrap_f1(table, settings.resamples, settings.seed)
+    found = dict(zip(table.cells, percentile_interval(samples, settings.level)))
+
+    def ci(cell) -> list[float] | None:
+        interval = found.get(cell)
+        return None if interval is None else [interval[0], interval[1]]
+
+    for name, entry in result["metrics"].items():
+        if isinstance(entry, dict) and "tp" in entry:
+            entry["ci"] = ci((name, None, None))
+    for by, groups in result["breakdowns"].items():
+        for group, metrics in groups.items():
+            for name, entry in metrics.items():
+                # One document resampled as a whole has no within-document variability to show.
+                entry["ci"] = None if (by == "doc" and settings.unit == "doc") else ci((name, by, group))
+    macro = result["macro"]
+    columns = [table.column(c) for c in table.cells if c[0] == macro["metric"] and c[1] == "type"]
+    macro_ci = percentile_interval(nan_mean(samples, columns)[:, None], settings.level)[0]
+    macro["ci"] = None if macro_ci is None else [macro_ci[0], macro_ci[1]]
+    coref_note = _add_coref_intervals(result, run, settings)
+    result["settings"].update(settings.to_dict())
+    result["intervals"] = {
+        "method": METHOD,
+        "unit": settings.unit,
+        "units": len(table.units),
+        "unlocated_records": _unlocated(table) if settings.unit == "sentence" else 0,
+        **({"coref": coref_note} if coref_note else {}),
+    }
+    return result

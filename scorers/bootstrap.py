@@ -1,0 +1,259 @@
+"""Bootstrap confidence intervals for F1, from per-unit counts (never by re-running the scorer).
+
+Method (Efron & Tibshirani 1993, "An Introduction to the Bootstrap", ch. 13, percentile
+intervals; for NLP test sets Koehn 2004, "Statistical Significance Tests for Machine
+Translation Evaluation", EMNLP): the test set is a sample of *units* (sentences, documents or
+events). A resample draws as many units as there are, uniformly with replacement, and recomputes
+every F1 from the summed tp / fp / fn of the drawn units; the interval at level ``c`` is the
+``(1 - c) / 2`` and ``(1 + c) / 2`` percentiles of the resampled values.
+
+Because every ``Outcome`` record carries its document and anchor (`scorers.events`), counts are
+tallied once into a units x cells x 3 matrix (a cell is a metric, or a metric within one group
+of a breakdown), and a chunk of resamples is one product ``weights @ counts``, where
+``weights[b, u]`` says how often resample ``b`` drew unit ``u``. Memory is bounded by one chunk
+of the weights matrix (at most :data:`CHUNK_ELEMENTS` entries, whatever the number of resamples)
+plus the resampled statistics themselves, which the percentiles need.
+
+Units (``UNITS``), each an assignment rule for outcome records:
+
+* ``sentence``: the sentence (`scorers.sentences.split_sentences`) containing the record's
+  anchor; a record without a locatable anchor (text-only trigger) falls in one extra
+  "unlocated" unit of its document. Sentences without any record are units too: they are part
+  of the test set.
+* ``doc``: the record's document; every reference document is a unit.
+* ``event``: each reference event is a unit holding every record about it (its tp / fn of every
+  metric and its arguments); a predicted event joins the unit of the reference event it is
+  aligned to under ``tri_i`` (trigger identification), and an unaligned predicted event is a
+  unit of its own.
+
+A resample in which a cell has no items at all (tp + fp + fn = 0) has no F1 for that cell: the
+value is NaN and is left out of that cell's percentiles (a group absent from a resample is not
+"all wrong"). The same rule makes the macro average a mean over the types present in the
+resample, as `scorers.events.macro_average` is over the types present in the data.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from scorers.events import Outcome
+
+Unit = Literal["sentence", "doc", "event"]
+UNITS: tuple[Unit, ...] = ("sentence", "doc", "event")
+KINDS = ("tp", "fp", "fn")
+#: Upper bound on the entries of one chunk of the resample index / weights matrix.
+CHUNK_ELEMENTS = 1 << 20
+#: Cell of a count table: (metric, breakdown, group); breakdown and group are None for the corpus total.
+Cell = tuple[str, "str | None", "str | None"]
+UNLOCATED = -1
+
+
+# --- units: which unit each outcome record belongs to ------------------------------------------
+
+
+def _event_key(doc_id: str, side: str, event_id: str) -> tuple[str, str, str]:
+    return (doc_id, side, event_id)
+
+
+def unit_keys(
+    outcomes: Sequence[Outcome],
+    unit: Unit,
+    *,
+    documents: Iterable[str],
+    sentences: Mapping[str, Sequence[tuple[int, int]]] | None = None,
+    pred_tag: str = "pred",
+) -> tuple[list[Hashable], list[Hashable]]:
+    """The unit key of every record, and every unit of the test set (sorted).
+
+    ``documents`` are the reference documents scored; ``sentences`` maps each to its sentence
+    ranges (needed for ``unit="sentence"``). ``pred_tag`` names the predicting side in the keys
+    of unaligned predicted events, so two systems' event units stay apart in a paired test.
+    """
+    documents = sorted(documents)
+    if unit == "doc":
+        return [(o.doc_id,) for o in outcomes], [(d,) for d in documents]
+    if unit == "sentence":
+        if sentences is None:
+            raise ValueError("unit 'sentence' needs the sentence ranges of every document")
+        starts = {d: [s for s, _ in sentences.get(d, ())] for d in documents}
+
+        def sentence_of(o: Outcome) -> tuple[str, int]:
+            ranges = sentences.get(o.doc_id, ())
+            if o.anchor is not None:
+                i = bisect_right(starts.get(o.doc_id, []), o.anchor) - 1
+                if i >= 0 and ranges[i][0] <= o.anchor < ranges[i][1]:
+                    return (o.doc_id, ranges[i][0])
+            return (o.doc_id, UNLOCATED)
+
+        keys: list[Hashable] = [sentence_of(o) for o in outcomes]
+        universe = {(d, s) for d in documents for s, _ in sentences.get(d, ())} | set(keys)
+        return keys, sorted(universe)
+    if unit == "event":
+        aligned = {
+            (o.doc_id, o.pred.event.id): _event_key(o.doc_id, "ref", o.ref.event.id)
+            for o in outcomes
+            if o.metric == "tri_i" and o.kind == "tp" and o.pred is not None and o.ref is not None
+        }
+
+        def event_of(o: Outcome) -> tuple[str, str, str]:
+            if o.ref is not None:
+                return _event_key(o.doc_id, "ref", o.ref.event.id)
+            assert o.pred is not None
+            return aligned.get((o.doc_id, o.pred.event.id), _event_key(o.doc_id, pred_tag, o.pred.event.id))
+
+        keys = [event_of(o) for o in outcomes]
+        return keys, sorted(set(keys))
+    raise ValueError(f"unknown unit {unit!r}; expected one of {', '.join(UNITS)}")
+
+
+# --- count tables --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CountTable:
+    """tp / fp / fn of every cell in every unit: ``counts[unit, cell, kind]`` (kind in tp, fp, fn)."""
+
+    units: tuple[Hashable, ...]
+    cells: tuple[Cell, ...]
+    counts: np.ndarray
+
+    def totals(self) -> np.ndarray:
+        """Corpus counts per cell (cells x 3): the sums the point estimates come from."""
+        return self.counts.sum(axis=0)
+
+    def column(self, cell: Cell) -> int:
+        return self.cells.index(cell)
+
+
+def cells_of(outcome: Outcome, groupings: Mapping[str, Callable[[Outcome], str]]) -> list[Cell]:
+    return [(outcome.metric, None, None), *((outcome.metric, by, group(outcome)) for by, group in groupings.items())]
+
+
+def count_table(
+    outcomes: Sequence[Outcome],
+    keys: Sequence[Hashable],
+    universe: Sequence[Hashable],
+    groupings: Mapping[str, Callable[[Outcome], str]] | None = None,
+    cells: Sequence[Cell] | None = None,
+) -> CountTable:
+    """Tally the records into a units x cells x 3 matrix (one pass, no scoring).
+
+    Cells are every metric's corpus total plus, per grouping, every (metric, group) seen, in a
+    sorted order; pass ``cells`` to fix them (two systems compared on the same cells).
+    """
+    groupings = groupings or {}
+    row = {k: i for i, k in enumerate(universe)}
+    per_outcome = [cells_of(o, groupings) for o in outcomes]
+    if cells is None:
+        seen = {c for cs in per_outcome for c in cs}
+        cells = sorted(seen, key=lambda c: (c[1] is not None, c[1] or "", c[0], c[2] or ""))
+    column = {c: j for j, c in enumerate(cells)}
+    kind = {k: i for i, k in enumerate(KINDS)}
+    rows, cols, kinds = [], [], []
+    for o, key, cs in zip(outcomes, keys, per_outcome):
+        for c in cs:
+            if c in column:
+                rows.append(row[key])
+                cols.append(column[c])
+                kinds.append(kind[o.kind])
+    counts = np.zeros((len(universe), len(cells), 3), dtype=np.int64)
+    np.add.at(counts, (np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp), np.asarray(kinds, dtype=np.intp)), 1)
+    return CountTable(tuple(universe), tuple(cells), counts)
+
+
+# --- resampling ----------------------------------------------------------------------------------
+
+
+def chunk_rows(n_units: int) -> int:
+    """Resamples per chunk: as many as keep one chunk of indices within :data:`CHUNK_ELEMENTS`."""
+    return max(1, CHUNK_ELEMENTS // max(n_units, 1))
+
+
+def resample_indices(n_units: int, resamples: int, seed: int) -> Iterator[np.ndarray]:
+    """Chunks (rows x n_units) of unit indices drawn uniformly with replacement, one row per resample.
+
+    The stream depends only on ``seed``, ``n_units`` and ``resamples``; every consumer (the
+    vectorised bootstrap, a slow reference implementation, two systems in a paired test)
+    drawing from the same seed sees the same resamples.
+    """
+    if n_units < 1:
+        raise ValueError("cannot resample an empty test set (no units)")
+    if resamples < 1:
+        raise ValueError(f"resamples must be positive, got {resamples}")
+    rng = np.random.default_rng(seed)
+    step = chunk_rows(n_units)
+    for done in range(0, resamples, step):
+        yield rng.integers(0, n_units, size=(min(step, resamples - done), n_units))
+
+
+def weights_of(indices: np.ndarray, n_units: int) -> np.ndarray:
+    """How often each resample (row) drew each unit: rows x n_units, as float64 for BLAS.
+
+    Counts and their weighted sums stay integers far below 2**53, so float64 sums are exact.
+    """
+    rows = indices.shape[0]
+    flat = (indices + n_units * np.arange(rows)[:, None]).ravel()
+    return np.bincount(flat, minlength=rows * n_units).reshape(rows, n_units).astype(np.float64)
+
+
+def f1_of(counts: np.ndarray) -> np.ndarray:
+    """F1 = 2 tp / (2 tp + fp + fn) over the last axis (tp, fp, fn); NaN where there are no items."""
+    tp, fp, fn = counts[..., 0], counts[..., 1], counts[..., 2]
+    denominator = 2 * tp + fp + fn
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(denominator > 0, 2 * tp / np.where(denominator > 0, denominator, 1), np.nan)
+
+
+def bootstrap(
+    counts: np.ndarray, statistic: Callable[[np.ndarray], np.ndarray], resamples: int, seed: int
+) -> np.ndarray:
+    """``statistic`` of the summed counts of every resample: resamples x statistics.
+
+    ``counts`` is units x k (any additive per-unit counts); ``statistic`` maps summed counts
+    (rows x k) to rows x m values. Resamples are processed in chunks of :func:`chunk_rows`.
+    """
+    n_units = counts.shape[0]
+    flat = counts.reshape(n_units, -1).astype(np.float64)
+    parts = [statistic(weights_of(idx, n_units) @ flat) for idx in resample_indices(n_units, resamples, seed)]
+    return np.concatenate(parts, axis=0)
+
+
+def prf_statistic(n_cells: int) -> Callable[[np.ndarray], np.ndarray]:
+    """Summed counts of a count table (rows x cells * 3) -> F1 of every cell (rows x cells)."""
+    return lambda summed: f1_of(summed.reshape(-1, n_cells, 3))
+
+
+def bootstrap_f1(table: CountTable, resamples: int, seed: int) -> np.ndarray:
+    """Resampled F1 of every cell of ``table``: resamples x cells (NaN where a cell is empty)."""
+    return bootstrap(table.counts, prf_statistic(len(table.cells)), resamples, seed)
+
+
+def nan_mean(samples: np.ndarray, columns: Sequence[int]) -> np.ndarray:
+    """Row means over ``columns`` ignoring NaN (NaN for a row with none): a resampled macro average."""
+    block = samples[:, list(columns)] if len(columns) else np.full((samples.shape[0], 1), np.nan)
+    present = ~np.isnan(block)
+    total = np.where(present, block, 0.0).sum(axis=1)
+    n = present.sum(axis=1)
+    return np.where(n > 0, total / np.maximum(n, 1), np.nan)
+
+
+def percentile_interval(samples: np.ndarray, level: float) -> list[tuple[float, float] | None]:
+    """Percentile interval of every column at ``level`` (e.g. 0.95); None for a column that is all NaN."""
+    if not 0 < level < 1:
+        raise ValueError(f"confidence level must be in (0, 1), got {level}")
+    samples = samples.reshape(samples.shape[0], -1)
+    tails = [100 * (1 - level) / 2, 100 * (1 + level) / 2]
+    out: list[tuple[float, float] | None] = []
+    for j in range(samples.shape[1]):
+        values = samples[:, j][~np.isnan(samples[:, j])]
+        if values.size == 0:
+            out.append(None)
+        else:
+            lo, hi = np.percentile(values, tails)
+            out.append((float(lo), float(hi)))
+    return out
