@@ -19,6 +19,7 @@ from pathlib import Path
 
 from benchmark.corpus import Corpus, Document
 from benchmark.problems import InputError, Problem
+from benchmark.structs import UNSET, present
 from scorers.model import Annotation, Argument, DocumentAnnotation, Entity, EventMention, Span
 
 
@@ -200,7 +201,7 @@ def _slice_hint(given: str, actual: str) -> str:
 
 
 def _span(raw: dict, doc: Document, ctx: _Context, where: str) -> Span | None:
-    start, end, text = raw.get("start"), raw.get("end"), raw.get("text")
+    start, end, text = present(raw.start), present(raw.end), present(raw.text)
     if start is None:
         return Span(None, None, text)
     if start >= end:
@@ -239,25 +240,25 @@ def _gold_chrome(span: Span | None, doc: Document, ctx: _Context, where: str, wh
 def _check_event(raw: dict, doc: Document, ctx: _Context, where: str, entity_ids: set[str]) -> EventMention | None:
     ontology = ctx.corpus.ontology
     ok = True
-    etype = raw["type"]
+    etype = raw.type
     if etype not in ontology.types:
         close = difflib.get_close_matches(etype, list(ontology.types), n=3)
         ctx.add(f"{where}.type", f"unknown event type {etype!r}", f"use a type from gold/ontology.json{' such as ' + ', '.join(close) if close else ''}")
         ok = False
-    realis = raw.get("realis")
+    realis = present(raw.realis)
     if realis is not None and realis not in ontology.realis:
         ctx.add(f"{where}.realis", f"unknown realis {realis!r}", f"use one of: {', '.join(ontology.realis)}")
         ok = False
-    trigger = _span(raw["trigger"], doc, ctx, f"{where}.trigger")
+    trigger = _span(raw.trigger, doc, ctx, f"{where}.trigger")
     ok = ok and trigger is not None
     if trigger is not None and _in_chrome(trigger, doc, overlap=ctx.gold):
         severity = "error" if ctx.gold else "warning"
         ctx.add(f"{where}.trigger", f"trigger [{trigger.start}, {trigger.end}) lies in a chrome segment (page furniture)", "remove it; predictions in chrome are ignored when scoring", severity)
         ok = ok and not ctx.gold
     arguments = []
-    for j, arg in enumerate(raw.get("arguments", [])):
+    for j, arg in enumerate(raw.arguments or ()):
         awhere = f"{where}.arguments[{j}]"
-        role = arg["role"]
+        role = arg.role
         if etype in ontology.types and role not in ontology.roles_for(etype):
             ctx.add(f"{awhere}.role", f"role {role!r} is not allowed for {etype}", f"use one of: {', '.join(ontology.roles_for(etype))}")
             ok = False
@@ -266,7 +267,7 @@ def _check_event(raw: dict, doc: Document, ctx: _Context, where: str, entity_ids
             ok = False
             continue
         _gold_chrome(span, doc, ctx, awhere, "argument")
-        entity = arg.get("entity")
+        entity = present(arg.entity)
         if entity is not None and entity_ids is not None and entity not in entity_ids and (ctx.gold or entity_ids):
             ctx.add(f"{awhere}.entity", f"entity {entity!r} is not listed in this document's entities", "add the entity with this mention, or correct the id")
             ok = False
@@ -275,18 +276,18 @@ def _check_event(raw: dict, doc: Document, ctx: _Context, where: str, entity_ids
         return None
     return EventMention(
         doc_id=doc.doc_id,
-        id=raw["id"],
+        id=raw.id,
         type=etype,
         trigger=trigger,
         realis=realis,
         arguments=tuple(arguments),
-        cluster=raw.get("cluster"),
+        cluster=present(raw.cluster),
     )
 
 
 def check_document(raw: dict, ctx: _Context, where: str) -> DocumentAnnotation | None:
     """Apply the corpus rules to one schema-valid document object."""
-    doc_id = raw["doc_id"]
+    doc_id = raw.doc_id
     doc = ctx.corpus.documents.get(doc_id)
     if doc is None:
         known = sorted(ctx.corpus.documents)
@@ -297,25 +298,25 @@ def check_document(raw: dict, ctx: _Context, where: str) -> DocumentAnnotation |
     before = len([p for p in ctx.problems if p.severity == "error"])
     entities = []
     entity_ids: set[str] = set()
-    for i, ent in enumerate(raw.get("entities", [])):
+    for i, ent in enumerate(raw.entities or ()):
         ewhere = f"{where}.entities[{i}]"
-        if ent["id"] in entity_ids:
-            ctx.add(f"{ewhere}.id", f"duplicate entity id {ent['id']!r}", "give each entity a unique id")
-        entity_ids.add(ent["id"])
-        if ent["type"] not in ctx.corpus.ontology.entity_types:
-            ctx.add(f"{ewhere}.type", f"unknown entity type {ent['type']!r}", f"use one of: {', '.join(ctx.corpus.ontology.entity_types)}")
-        mentions = [_span(m, doc, ctx, f"{ewhere}.mentions[{j}]") for j, m in enumerate(ent["mentions"])]
+        if ent.id in entity_ids:
+            ctx.add(f"{ewhere}.id", f"duplicate entity id {ent.id!r}", "give each entity a unique id")
+        entity_ids.add(ent.id)
+        if ent.type not in ctx.corpus.ontology.entity_types:
+            ctx.add(f"{ewhere}.type", f"unknown entity type {ent.type!r}", f"use one of: {', '.join(ctx.corpus.ontology.entity_types)}")
+        mentions = [_span(m, doc, ctx, f"{ewhere}.mentions[{j}]") for j, m in enumerate(ent.mentions)]
         for j, mention in enumerate(mentions):
             _gold_chrome(mention, doc, ctx, f"{ewhere}.mentions[{j}]", "entity mention")
-        entities.append(Entity(ent["id"], ent["type"], tuple(m for m in mentions if m is not None)))
+        entities.append(Entity(ent.id, ent.type, tuple(m for m in mentions if m is not None)))
     events = []
     seen: dict[str, int] = {}
-    for i, ev in enumerate(raw["events"]):
+    for i, ev in enumerate(raw.events):
         ewhere = f"{where}.events[{i}]"
-        if ev["id"] in seen:
-            ctx.add(f"{ewhere}.id", f"duplicate event id {ev['id']!r} (also at events[{seen[ev['id']]}])", "event ids must be unique within a document")
-        seen.setdefault(ev["id"], i)
-        event = _check_event(ev, doc, ctx, ewhere, entity_ids if (ctx.gold or "entities" in raw) else None)
+        if ev.id in seen:
+            ctx.add(f"{ewhere}.id", f"duplicate event id {ev.id!r} (also at events[{seen[ev.id]}])", "event ids must be unique within a document")
+        seen.setdefault(ev.id, i)
+        event = _check_event(ev, doc, ctx, ewhere, entity_ids if (ctx.gold or raw.entities is not UNSET) else None)
         if event is not None:
             events.append(event)
     if ctx.gold:
@@ -329,13 +330,13 @@ def check_document(raw: dict, ctx: _Context, where: str) -> DocumentAnnotation |
 def _check_gold_arguments(raw: dict, entities: list[Entity], ctx: _Context, where: str) -> None:
     """Gold rule: every argument span is one of the listed mentions of its entity."""
     mentions = {e.id: {(m.start, m.end) for m in e.mentions} for e in entities}
-    for i, ev in enumerate(raw["events"]):
-        for j, arg in enumerate(ev.get("arguments", [])):
-            spans = mentions.get(arg.get("entity"))
-            if spans is not None and (arg["start"], arg["end"]) not in spans:
+    for i, ev in enumerate(raw.events):
+        for j, arg in enumerate(ev.arguments or ()):
+            spans = mentions.get(present(arg.entity))
+            if spans is not None and (arg.start, arg.end) not in spans:
                 ctx.add(
                     f"{where}.events[{i}].arguments[{j}]",
-                    f"argument span [{arg['start']}, {arg['end']}) is not among the mentions of entity {arg['entity']!r}",
+                    f"argument span [{arg.start}, {arg.end}) is not among the mentions of entity {arg.entity!r}",
                     "add the span to the entity's mentions",
                 )
 
