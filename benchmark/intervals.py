@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from benchmark.corpus import Corpus
 from benchmark.problems import InputError, Problem
 from benchmark.scoring import ScoreRun
-from scorers.bootstrap import UNITS, UNLOCATED, CountTable, Unit, bootstrap, bootstrap_f1, count_table, nan_mean, percentile_interval, unit_keys
+from scorers.bootstrap import UNITS, UNLOCATED, CountTable, Unit, bootstrap, count_table, f1_intervals, percentile_interval, table_of, unit_keys
 from scorers.coref_resampling import CorefCountMatrix, count_matrix, f1_statistic, within_document_counts
 from scorers.event_coref import MEASURES
 from scorers.events import GROUPINGS
@@ -107,6 +107,9 @@ def units_of(run: ScoreRun, corpus: Corpus, unit: Unit, pred_tag: str = "pred") 
 
 
 def run_table(run: ScoreRun, corpus: Corpus, unit: Unit, *, groupings=GROUPINGS) -> CountTable:
+    """The count table of ``run``: from the per-document unit counts its summary holds (sparse), or from its records."""
+    if run.summary.unit == unit and groupings is GROUPINGS:
+        return table_of(run.summary.units, sparse=True)
     keys, universe = units_of(run, corpus, unit)
     return count_table(run.outcomes, keys, universe, groupings)
 
@@ -136,14 +139,17 @@ def _add_coref_intervals(result: dict, run: ScoreRun, settings: IntervalSettings
 def _unlocated(table: CountTable) -> int:
     """Records in the per-document "unlocated" sentence units (text-only triggers)."""
     rows = [i for i, key in enumerate(table.units) if len(key) == 2 and key[1] == UNLOCATED]
-    return int(table.counts[rows][:, [table.column(c) for c in table.cells if c[1] is None]].sum()) if rows else 0
+    columns = [3 * j + k for j, c in enumerate(table.cells) if c[1] is None for k in range(3)]
+    return int(table.matrix[rows][:, columns].sum()) if rows else 0
 
 
 def add_intervals(result: dict, run: ScoreRun, corpus: Corpus, settings: IntervalSettings) -> dict:
     """Add bootstrap intervals to ``result`` (the dict of `benchmark.scoring.result_dict`) and return it."""
     table = run_table(run, corpus, settings.unit)
-    samples = bootstrap_f1(table, settings.resamples, settings.seed)
-    found = dict(zip(table.cells, percentile_interval(samples, settings.level)))
+    macro = result["macro"]
+    columns = [table.column(c) for c in table.cells if c[0] == macro["metric"] and c[1] == "type"]
+    intervals, (macro_ci,) = f1_intervals(table, settings.resamples, settings.seed, settings.level, means=[columns])
+    found = dict(zip(table.cells, intervals))
 
     def ci(cell) -> list[float] | None:
         interval = found.get(cell)
@@ -157,9 +163,6 @@ def add_intervals(result: dict, run: ScoreRun, corpus: Corpus, settings: Interva
             for name, entry in metrics.items():
                 # One document resampled as a whole has no within-document variability to show.
                 entry["ci"] = None if (by == "doc" and settings.unit == "doc") else ci((name, by, group))
-    macro = result["macro"]
-    columns = [table.column(c) for c in table.cells if c[0] == macro["metric"] and c[1] == "type"]
-    macro_ci = percentile_interval(nan_mean(samples, columns)[:, None], settings.level)[0]
     macro["ci"] = None if macro_ci is None else [macro_ci[0], macro_ci[1]]
     coref_note = _add_coref_intervals(result, run, settings)
     result["settings"].update(settings.to_dict())

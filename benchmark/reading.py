@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from benchmark.problems import InputError, Problem
@@ -234,21 +234,33 @@ def _parse(text: str, name: str, line: int | None = None) -> object:
     return value
 
 
-def read_json(path: Path, max_bytes: int) -> object:
-    """Read one JSON document, or raise InputError naming the file and the place."""
+def read_checked_bytes(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a file that passed the file-level checks (exists, size, no BOM, not UTF-16, ...)."""
     check_file(path, max_bytes)
     raw = _read_bytes(path)
     _check_head(raw[:4], str(path))
-    text = _decode(raw, str(path))
+    return raw
+
+
+def parse_json_bytes(raw: bytes, name: str) -> object:
+    """Parse the bytes of one JSON file (after :func:`read_checked_bytes`), or raise InputError."""
+    text = _decode(raw, name)
     if not text.strip():
-        raise InputError([Problem(str(path), "", "file holds only whitespace", 'write a JSON object such as {"documents": []}')])
-    return _parse(text, str(path))
+        raise InputError([Problem(name, "", "file holds only whitespace", 'write a JSON object such as {"documents": []}')])
+    return _parse(text, name)
 
 
-def iter_jsonl(path: Path, max_bytes: int) -> Iterator[tuple[int, object]]:
+def read_json(path: Path, max_bytes: int) -> object:
+    """Read one JSON document, or raise InputError naming the file and the place."""
+    return parse_json_bytes(read_checked_bytes(path, max_bytes), str(path))
+
+
+def iter_jsonl(path: Path, max_bytes: int, fast: Callable[[bytes], object | None] | None = None) -> Iterator[tuple[int, object]]:
     """Yield (line number, parsed object) for each non-blank line, reading one line at a time.
 
     Unreadable lines are collected and raised together (as one InputError) after the last line.
+    ``fast(line)`` may decode a line first (returning None when it cannot); the line is then
+    parsed as usual, so every problem is still found and located here.
     """
     check_file(path, max_bytes)
     name = str(path)
@@ -266,6 +278,10 @@ def iter_jsonl(path: Path, max_bytes: int) -> Iterator[tuple[int, object]]:
                 if not line.strip():
                     continue
                 seen_any = True
+                decoded = fast(line) if fast is not None else None
+                if decoded is not None:
+                    yield number, decoded
+                    continue
                 try:
                     obj = _parse(_decode(line, name, number, line_offset), name, number)
                 except InputError as exc:

@@ -8,8 +8,13 @@ order of the input documents, events and arguments.
 
 from __future__ import annotations
 
+import gc
 import hashlib
-from dataclasses import dataclass, replace
+import multiprocessing
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from benchmark import __version__
@@ -17,11 +22,13 @@ from benchmark.coref_results import coref_section
 from benchmark.corpus import Corpus
 from benchmark.problems import InputError, Problem
 from benchmark.submission import load_reference, load_submission
-from scorers.events import GROUPINGS, Outcome, confusion, macro_average, tally, tally_by
+from scorers.bootstrap import Unit, UnitCounts, unit_counts, unit_keys
+from scorers.events import GROUPINGS, Outcome, confusion_counts, confusion_matrix, count_cells, macro_average_of, prf_by_cell
 from scorers.matching import DEFAULT_OVERLAP_THRESHOLD, make_matcher
 from scorers.model import Annotation, DocumentAnnotation, Span
 from scorers.prf import PRF
-from scorers.registry import METRICS, ArgMatch, score
+from scorers.matching import SpanMatcher
+from scorers.registry import METRICS, ArgMatch, score, score_document
 
 
 @dataclass(frozen=True)
@@ -46,18 +53,115 @@ class ScoreSettings:
         }
 
 
+@dataclass
+class Summary:
+    """What the result dict and the intervals need from the outcome records, added up over documents.
+
+    Every number of a result is a sum over documents, so each document's outcome records are
+    reduced to these additive statistics as soon as they are made: counts per cell
+    (`scorers.events.count_cells`), the confusion counts, and with ``unit`` set the per-unit
+    counts the bootstrap resamples. A corpus is then summarised chunk by chunk, in one process
+    or several, without holding every record at once.
+    """
+
+    cells: Counter = field(default_factory=Counter)
+    confusion: Counter = field(default_factory=Counter)
+    unit: Unit | None = None
+    units: list[UnitCounts] = field(default_factory=list)
+    #: Event coreference metrics and notes (`benchmark.coref_results.coref_section`). Not a sum
+    #: over documents (the cross-document scope is one partition of the corpus): computed once,
+    #: as one more task beside the document chunks.
+    coref: tuple[dict, list] | None = None
+
+    def add(self, other: Summary) -> None:
+        """Add the summary of other documents (that come after these, for the unit order)."""
+        self.cells.update(other.cells)
+        self.confusion.update(other.confusion)
+        self.units += other.units
+
+
+def summarize_document(pred: DocumentAnnotation, ref: DocumentAnnotation, matcher: SpanMatcher, corpus: Corpus, unit: Unit | None) -> Summary:
+    """The summary of one document: score it (`scorers.registry.score_document`), keep the counts."""
+    outcomes = score_document(pred, ref, matcher)
+    summary = Summary(count_cells(outcomes), confusion_counts(outcomes), unit)
+    if unit is not None:
+        from benchmark.intervals import sentence_ranges
+
+        sentences = sentence_ranges(corpus, [ref.doc_id]) if unit == "sentence" else None
+        keys, universe = unit_keys(outcomes, unit, documents=[ref.doc_id], sentences=sentences)
+        summary.units.append(unit_counts(outcomes, keys, universe, GROUPINGS))
+    return summary
+
+
+#: Documents per task when scoring in several processes.
+CHUNK_DOCUMENTS = 100
+_WORK: tuple | None = None  # (prediction, gold, matcher, corpus, unit), inherited by forked workers
+
+
+def _coref_task() -> tuple[dict, list]:
+    prediction, gold, matcher, _, _ = _WORK  # type: ignore[misc]
+    return coref_section(prediction, gold, matcher)
+
+
+def _summarize_chunk(doc_ids: list[str]) -> Summary:
+    prediction, gold, matcher, corpus, unit = _WORK  # type: ignore[misc]
+    total = Summary(unit=unit)
+    for doc_id in doc_ids:
+        total.add(summarize_document(prediction.documents.get(doc_id, DocumentAnnotation(doc_id)), gold.documents[doc_id], matcher, corpus, unit))
+    return total
+
+
+def summarize(prediction: Annotation, gold: Annotation, matcher: SpanMatcher, corpus: Corpus, *, unit: Unit | None = None, jobs: int = 1) -> Summary:
+    """The summary of every reference document (a per-document map and an additive reduce), and the coreference.
+
+    With ``jobs > 1`` chunks of documents are scored in that many worker processes (forked, so
+    they share the loaded annotations instead of receiving copies); results are added in
+    document order, so the summary, and every byte of output, is the same for any ``jobs``.
+    Where ``fork`` is not available the documents are scored in this process.
+    """
+    global _WORK
+    doc_ids = sorted(gold.documents)
+    chunks = [doc_ids[i : i + CHUNK_DOCUMENTS] for i in range(0, len(doc_ids), CHUNK_DOCUMENTS)]
+    total = Summary(unit=unit)
+    _WORK = (prediction, gold, matcher, corpus, unit)
+    try:
+        if jobs > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
+            gc.freeze()  # the loaded annotations stay shared: the workers' collector leaves them alone
+            try:
+                with ProcessPoolExecutor(min(jobs, len(chunks)), mp_context=multiprocessing.get_context("fork")) as pool:
+                    coref = pool.submit(_coref_task)  # first, so it runs beside the chunks, not after them
+                    for part in pool.map(_summarize_chunk, chunks):
+                        total.add(part)
+                    total.coref = coref.result()
+            finally:
+                gc.unfreeze()
+        else:
+            for chunk in chunks:
+                total.add(_summarize_chunk(chunk))
+            total.coref = _coref_task()
+    finally:
+        _WORK = None
+    return total
+
+
 @dataclass(frozen=True)
 class ScoreRun:
-    """A scored submission: the records plus what was set aside and where the reference came from."""
+    """A scored submission: the summed counts plus what was set aside and where the reference came from."""
 
     system: str
     settings: ScoreSettings
     reference: dict
     prediction: Annotation
     gold: Annotation
-    outcomes: tuple[Outcome, ...]
+    summary: Summary
     ignored_in_chrome: int
     ignored_documents: tuple[str, ...]
+
+    @cached_property
+    def outcomes(self) -> tuple[Outcome, ...]:
+        """Every outcome record, in canonical order (made when first asked for: reports and
+        ``--explain`` list records, the result dict and the tables need only ``summary``)."""
+        return tuple(score(self.prediction, self.gold, make_matcher(self.settings.match, self.settings.overlap_threshold)))
 
 
 def _sha256_files(paths: list[Path]) -> str:
@@ -122,12 +226,12 @@ def drop_chrome(annotation: Annotation, corpus: Corpus) -> tuple[Annotation, int
 
 def score_annotations(
     prediction: Annotation, gold: Annotation, corpus: Corpus, settings: ScoreSettings, *,
-    system: str, reference: dict, pred_label: str, ref_label: str,
+    system: str, reference: dict, pred_label: str, ref_label: str, unit: Unit | None = None, jobs: int = 1,
 ) -> ScoreRun:
     """Score two validated annotations: require offsets (offset modes), drop chrome, score.
 
     The one path from loaded annotations to a `ScoreRun`, shared by files and in-memory inputs;
-    the labels name each side in problems.
+    the labels name each side in problems. ``unit`` (for intervals) and ``jobs`` go to :func:`summarize`.
     """
     matcher = make_matcher(settings.match, settings.overlap_threshold)
     if matcher.uses_offsets:
@@ -142,13 +246,15 @@ def score_annotations(
         reference=reference,
         prediction=prediction,
         gold=gold,
-        outcomes=tuple(score(prediction, gold, matcher)),
+        summary=summarize(prediction, gold, matcher, corpus, unit=unit, jobs=jobs),
         ignored_in_chrome=ignored,
         ignored_documents=unannotated,
     )
 
 
-def score_submission(pred_path: Path, reference_path: Path | None, corpus: Corpus, settings: ScoreSettings) -> ScoreRun:
+def score_submission(
+    pred_path: Path, reference_path: Path | None, corpus: Corpus, settings: ScoreSettings, *, unit: Unit | None = None, jobs: int = 1
+) -> ScoreRun:
     """Load and check both files (InputError on any problem), then :func:`score_annotations`."""
     prediction = load_submission(pred_path, corpus)
     gold = load_reference(reference_path, corpus)
@@ -158,6 +264,8 @@ def score_submission(pred_path: Path, reference_path: Path | None, corpus: Corpu
         reference=reference_identity(reference_path, corpus),
         pred_label=str(pred_path),
         ref_label=str(reference_path or corpus.annotations_dir),
+        unit=unit,
+        jobs=jobs,
     )
 
 
@@ -173,19 +281,23 @@ def result_dict(run: ScoreRun) -> dict:
     (``coref_within.*``, ``coref_cross.*``; see ``benchmark.coref_results``).
     """
     names = tuple(m.name for m in METRICS)
-    coref, coref_notes = coref_section(run.prediction, run.gold, make_matcher(run.settings.match, run.settings.overlap_threshold))
+    coref, coref_notes = run.summary.coref or coref_section(run.prediction, run.gold, make_matcher(run.settings.match, run.settings.overlap_threshold))
+    cells = prf_by_cell(run.summary.cells)
+    groups: dict[str, dict[str, dict[str, PRF]]] = {by: {} for by in GROUPINGS}
+    for (metric, by, group), counts in cells.items():
+        if by is not None:
+            groups[by].setdefault(group, {})[metric] = counts  # type: ignore[index]
     return {
         "evbench_version": __version__,
         "settings": run.settings.to_dict(),
         "system": run.system,
         "reference": run.reference,
-        "metrics": {**_counts_dict(tally(run.outcomes), names), **coref},
-        "macro": macro_average(run.outcomes, "tri_c").to_dict(),
+        "metrics": {**_counts_dict({m: c for (m, by, _), c in cells.items() if by is None}, names), **coref},
+        "macro": macro_average_of({t: c["tri_c"] for t, c in groups["type"].items() if "tri_c" in c}, "tri_c").to_dict(),
         "breakdowns": {
-            by: {group: _counts_dict(counts, names) for group, counts in tally_by(run.outcomes, grouping).items()}
-            for by, grouping in GROUPINGS.items()
+            by: {group: _counts_dict(found[group], names) for group in sorted(found)} for by, found in groups.items()
         },
-        "confusion": confusion(run.outcomes),
+        "confusion": confusion_matrix(run.summary.confusion),
         "coref_notes": coref_notes,
         "ignored_in_chrome": run.ignored_in_chrome,
         "ignored_documents": list(run.ignored_documents),

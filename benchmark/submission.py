@@ -8,14 +8,15 @@ as JSONL (chosen by the file extension). The gold is one file per document under
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
 from benchmark.corpus import Corpus
 from benchmark.problems import InputError, Problem
-from benchmark.reading import is_jsonl, iter_jsonl, max_bytes_from_env, read_json
+from benchmark import structs
+from benchmark.reading import is_jsonl, iter_jsonl, max_bytes_from_env, parse_json_bytes, read_checked_bytes
 from benchmark.validation import build_annotation, schema_problems
 from scorers.model import Annotation, Argument, EventMention, Span
 
@@ -43,12 +44,39 @@ def _json_documents(raw: object, file: str, corpus: Corpus) -> tuple[list[tuple[
     return docs, system, problems
 
 
+def _fast_document(line: bytes) -> structs.Document | None:
+    try:
+        return structs.decode(line, structs.Document)
+    except structs.Rejected:
+        return None
+
+
 def _jsonl_documents(path: Path, max_bytes: int, sink: list[Problem]) -> Iterator[tuple[str, object]]:
     try:
-        for number, obj in iter_jsonl(path, max_bytes):
+        for number, obj in iter_jsonl(path, max_bytes, fast=_fast_document):
             yield f"line {number}", obj
     except InputError as exc:
         sink.extend(exc.problems)
+
+
+def _drain(items: list) -> Iterator[tuple[int, object]]:
+    """(index, item) of a list, dropping each item from the list once it is handed out (memory)."""
+    for i in range(len(items)):
+        item, items[i] = items[i], None
+        yield i, item
+
+
+def _read_json_submission(path: Path, max_bytes: int, corpus: Corpus) -> tuple[Iterable[tuple[str, object]], str | None, list[Problem]]:
+    """A JSON submission's documents: decoded and checked in one pass when the fast path can."""
+    file = str(path)
+    raw = read_checked_bytes(path, max_bytes)
+    try:
+        submission = structs.decode(raw, structs.Submission)
+    except structs.Rejected:
+        return _json_documents(parse_json_bytes(raw, file), file, corpus)
+    del raw
+    docs = ((f"$.documents[{i}]", d) for i, d in _drain(submission.documents))
+    return docs, structs.present(submission.system), []
 
 
 def _line_number(problem: Problem) -> int:
@@ -91,8 +119,7 @@ def check_submission(path: Path | str, corpus: Corpus, *, max_bytes: int | None 
             system = None
             problems = sorted(read_problems + problems, key=_line_number)  # in file order
         else:
-            raw = read_json(path, max_bytes)
-            docs, system, top_problems = _json_documents(raw, file, corpus)
+            docs, system, top_problems = _read_json_submission(path, max_bytes, corpus)
             annotation, problems = build_annotation(docs, corpus, file, system=system)
             problems = top_problems + problems
     except InputError as exc:
@@ -119,9 +146,12 @@ def check_gold(corpus: Corpus) -> tuple[Annotation | None, list[Problem]]:
     files = sorted(corpus.annotations_dir.glob("*.json")) if corpus.annotations_dir.is_dir() else []
     for path in files:
         try:
-            raw = read_json(path, max_bytes_from_env())
+            raw = _read_gold_file(path)
         except InputError as exc:
             problems.extend(exc.problems)
+            continue
+        if isinstance(raw, structs.GoldDocument) and raw.doc_id != path.stem:
+            problems.append(Problem(str(path), "$.doc_id", f"doc_id {raw.doc_id!r} does not match the file name", f"name the file {raw.doc_id}.json or fix doc_id"))
             continue
         if isinstance(raw, dict) and raw.get("doc_id") != path.stem:
             problems.append(Problem(str(path), "$.doc_id", f"doc_id {raw.get('doc_id')!r} does not match the file name", f"name the file {raw.get('doc_id')}.json or fix doc_id"))
@@ -136,6 +166,15 @@ def check_gold(corpus: Corpus) -> tuple[Annotation | None, list[Problem]]:
     if any(p.severity == "error" for p in problems):
         return None, problems
     return Annotation(documents=documents, system="gold"), problems
+
+
+def _read_gold_file(path: Path) -> object:
+    """One gold file: a checked `structs.GoldDocument` (fast path) or the parsed JSON for the schema."""
+    raw = read_checked_bytes(path, max_bytes_from_env())
+    try:
+        return structs.decode(raw, structs.GoldDocument)
+    except structs.Rejected:
+        return parse_json_bytes(raw, str(path))
 
 
 def load_gold(corpus: Corpus) -> Annotation:

@@ -2,6 +2,8 @@
 
 Two layers, both reporting every problem found (not just the first):
 1. JSON Schema (Draft 2020-12, `gold/schema/`): shape and field types, located by JSON path.
+   Large valid files take a fast path that checks the same schema while decoding
+   (`benchmark.structs`); anything it doubts comes back here for the precise problems.
 2. Corpus rules the schema cannot express: known documents, types, roles and realis values,
    offsets inside the text, span text equal to the slice, unique ids, chrome, gold entity ids.
 Only input that passes both becomes an `Annotation`; anything else raises `InputError`.
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +22,7 @@ from pathlib import Path
 
 from benchmark.corpus import Corpus, Document
 from benchmark.problems import InputError, Problem
+from benchmark import structs
 from benchmark.structs import UNSET, present
 from scorers.model import Annotation, Argument, DocumentAnnotation, Entity, EventMention, Span
 
@@ -200,7 +204,7 @@ def _slice_hint(given: str, actual: str) -> str:
     return ""
 
 
-def _span(raw: dict, doc: Document, ctx: _Context, where: str) -> Span | None:
+def _span(raw: structs.Span | structs.Argument | structs.GoldSpan | structs.GoldArgument, doc: Document, ctx: _Context, where: str) -> Span | None:
     start, end, text = present(raw.start), present(raw.end), present(raw.text)
     if start is None:
         return Span(None, None, text)
@@ -220,7 +224,7 @@ def _span(raw: dict, doc: Document, ctx: _Context, where: str) -> Span | None:
             "fix the offsets (Python str indices, half-open) or the text",
         )
         return None
-    return Span(start, end, actual)
+    return Span(start, end, sys.intern(actual))  # words recur: one string object per distinct word
 
 
 def _in_chrome(span: Span, doc: Document, *, overlap: bool = False) -> bool:
@@ -237,7 +241,7 @@ def _gold_chrome(span: Span | None, doc: Document, ctx: _Context, where: str, wh
         ctx.add(where, f"{what} [{span.start}, {span.end}) lies in a chrome segment (page furniture)", "chrome is never annotated (guidelines): remove it or fix its offsets")
 
 
-def _check_event(raw: dict, doc: Document, ctx: _Context, where: str, entity_ids: set[str]) -> EventMention | None:
+def _check_event(raw: structs.Event | structs.GoldEvent, doc: Document, ctx: _Context, where: str, entity_ids: set[str]) -> EventMention | None:
     ontology = ctx.corpus.ontology
     ok = True
     etype = raw.type
@@ -271,22 +275,22 @@ def _check_event(raw: dict, doc: Document, ctx: _Context, where: str, entity_ids
         if entity is not None and entity_ids is not None and entity not in entity_ids and (ctx.gold or entity_ids):
             ctx.add(f"{awhere}.entity", f"entity {entity!r} is not listed in this document's entities", "add the entity with this mention, or correct the id")
             ok = False
-        arguments.append(Argument(role, span, entity))
+        arguments.append(Argument(sys.intern(role), span, entity))
     if not ok:
         return None
     return EventMention(
         doc_id=doc.doc_id,
         id=raw.id,
-        type=etype,
+        type=sys.intern(etype),
         trigger=trigger,
-        realis=realis,
+        realis=realis if realis is None else sys.intern(realis),
         arguments=tuple(arguments),
         cluster=present(raw.cluster),
     )
 
 
-def check_document(raw: dict, ctx: _Context, where: str) -> DocumentAnnotation | None:
-    """Apply the corpus rules to one schema-valid document object."""
+def check_document(raw: structs.Document | structs.GoldDocument, ctx: _Context, where: str) -> DocumentAnnotation | None:
+    """Apply the corpus rules to one schema-valid document (a Struct of `benchmark.structs`)."""
     doc_id = raw.doc_id
     doc = ctx.corpus.documents.get(doc_id)
     if doc is None:
@@ -327,7 +331,7 @@ def check_document(raw: dict, ctx: _Context, where: str) -> DocumentAnnotation |
     return DocumentAnnotation(doc_id=doc_id, events=tuple(events), entities=tuple(entities))
 
 
-def _check_gold_arguments(raw: dict, entities: list[Entity], ctx: _Context, where: str) -> None:
+def _check_gold_arguments(raw: structs.GoldDocument, entities: list[Entity], ctx: _Context, where: str) -> None:
     """Gold rule: every argument span is one of the listed mentions of its entity."""
     mentions = {e.id: {(m.start, m.end) for m in e.mentions} for e in entities}
     for i, ev in enumerate(raw.events):
@@ -353,18 +357,23 @@ def build_annotation(
 ) -> tuple[Annotation | None, list[Problem]]:
     """Check (location prefix, raw document object) pairs; return the annotation and all problems.
 
+    A raw document is a parsed JSON value (checked against the JSON Schema here, then turned into
+    a Struct of `benchmark.structs`) or a Struct the fast path already decoded and checked.
     The annotation is None when any error was found, so a bad file can never be scored.
     """
     schema_path = schema_path or corpus.schema_dir / ("gold-document.schema.json" if gold else "submission.schema.json")
     ctx = _Context(corpus, file, gold, [])
     result: dict[str, DocumentAnnotation] = {}
     first_seen: dict[str, str] = {}
+    kind = structs.GoldDocument if gold else structs.Document
     for prefix, raw in documents:
-        found = schema_problems(raw, file, prefix, schema_path, None if gold else definition)
-        if found:
-            ctx.problems.extend(found)
-            continue
-        doc_id = raw["doc_id"]
+        if not isinstance(raw, kind):  # not yet checked by the fast path (`benchmark.structs`)
+            found = schema_problems(raw, file, prefix, schema_path, None if gold else definition)
+            if found:
+                ctx.problems.extend(found)
+                continue
+            raw = structs.convert(raw, kind)
+        doc_id = raw.doc_id
         if doc_id in first_seen:
             ctx.add(_join(prefix, "$.doc_id"), f"duplicate document {doc_id!r} (first at {first_seen[doc_id]})", "give each document once; merge their events")
             continue

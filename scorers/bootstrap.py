@@ -41,15 +41,15 @@ from typing import Literal
 
 import numpy as np
 
-from scorers.events import Outcome
+from scorers.events import Cell, Outcome, cells_of
 
 Unit = Literal["sentence", "doc", "event"]
 UNITS: tuple[Unit, ...] = ("sentence", "doc", "event")
 KINDS = ("tp", "fp", "fn")
 #: Upper bound on the entries of one chunk of the resample index / weights matrix.
 CHUNK_ELEMENTS = 1 << 20
-#: Cell of a count table: (metric, breakdown, group); breakdown and group are None for the corpus total.
-Cell = tuple[str, "str | None", "str | None"]
+#: Upper bound on the resampled values held at once by :func:`f1_intervals` (cells x resamples).
+SAMPLE_ELEMENTS = 1 << 25
 UNLOCATED = -1
 
 
@@ -116,22 +116,99 @@ def unit_keys(
 
 @dataclass(frozen=True)
 class CountTable:
-    """tp / fp / fn of every cell in every unit: ``counts[unit, cell, kind]`` (kind in tp, fp, fn)."""
+    """tp / fp / fn of every cell in every unit: ``counts[unit, cell, kind]`` (kind in tp, fp, fn).
+
+    ``counts`` is a dense array, or for large corpora (many units, a cell per document) a
+    scipy sparse matrix of shape units x (cells * 3) holding the same numbers.
+    """
 
     units: tuple[Hashable, ...]
     cells: tuple[Cell, ...]
     counts: np.ndarray
 
+    @property
+    def matrix(self):
+        """The counts as units x (cells * 3), dense or sparse: the shape :func:`bootstrap` takes."""
+        return self.counts if self.counts.ndim == 2 else self.counts.reshape(len(self.units), -1)
+
     def totals(self) -> np.ndarray:
         """Corpus counts per cell (cells x 3): the sums the point estimates come from."""
-        return self.counts.sum(axis=0)
+        return np.asarray(self.matrix.sum(axis=0)).reshape(len(self.cells), 3)
 
     def column(self, cell: Cell) -> int:
         return self.cells.index(cell)
 
 
-def cells_of(outcome: Outcome, groupings: Mapping[str, Callable[[Outcome], str]]) -> list[Cell]:
-    return [(outcome.metric, None, None), *((outcome.metric, by, group(outcome)) for by, group in groupings.items())]
+def _cell_order(cell: Cell) -> tuple:
+    return (cell[1] is not None, cell[1] or "", cell[0], cell[2] or "")
+
+
+@dataclass(frozen=True)
+class UnitCounts:
+    """The records of some units, tallied: ``values[i]`` records of column ``cols[i]`` in unit ``rows[i]``.
+
+    Columns are ``cell * 3 + kind`` over this part's own ``cells``. Parts of disjoint, ordered
+    sets of units (e.g. one per document) are put together by :func:`table_of`.
+    """
+
+    units: tuple[Hashable, ...]
+    cells: tuple[Cell, ...]
+    rows: np.ndarray
+    cols: np.ndarray
+
+
+def unit_counts(
+    outcomes: Sequence[Outcome],
+    keys: Sequence[Hashable],
+    universe: Sequence[Hashable],
+    groupings: Mapping[str, Callable[[Outcome], str]] | None = None,
+) -> UnitCounts:
+    """Tally the records (unit ``keys[i]`` for record ``i``) of the units in ``universe``: one pass, no scoring."""
+    groupings = groupings or {}
+    row = {k: i for i, k in enumerate(universe)}
+    per_outcome = [cells_of(o, groupings) for o in outcomes]
+    cells = sorted({c for cs in per_outcome for c in cs}, key=_cell_order)
+    column = {c: j for j, c in enumerate(cells)}
+    kind = {k: i for i, k in enumerate(KINDS)}
+    rows, cols = [], []
+    for o, key, cs in zip(outcomes, keys, per_outcome):
+        for c in cs:
+            rows.append(row[key])
+            cols.append(3 * column[c] + kind[o.kind])
+    return UnitCounts(tuple(universe), tuple(cells), np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp))
+
+
+def table_of(parts: Sequence[UnitCounts], cells: Sequence[Cell] | None = None, *, sparse: bool = False) -> CountTable:
+    """One count table from parts with disjoint units, in the given order.
+
+    Cells are every cell seen, sorted (corpus totals first, then each breakdown's groups), or
+    ``cells`` when given (two systems compared on the same cells; other cells are dropped).
+    """
+    if cells is None:
+        cells = sorted({c for part in parts for c in part.cells}, key=_cell_order)
+    column = {c: j for j, c in enumerate(cells)}
+    units: list[Hashable] = []
+    rows, cols = [], []
+    for part in parts:
+        local = np.asarray([column.get(c, -1) for c in part.cells] or [-1], dtype=np.intp)
+        mapped = local[part.cols // 3]
+        keep = mapped >= 0
+        rows.append(part.rows[keep] + len(units))
+        cols.append(3 * mapped[keep] + part.cols[keep] % 3)
+        units.extend(part.units)
+    row_index = np.concatenate(rows) if rows else np.zeros(0, dtype=np.intp)
+    col_index = np.concatenate(cols) if cols else np.zeros(0, dtype=np.intp)
+    shape = (len(units), 3 * len(cells))
+    if sparse:
+        from scipy.sparse import csc_array
+
+        counts = csc_array((np.ones(len(row_index), dtype=np.int64), (row_index, col_index)), shape=shape)
+        counts.sum_duplicates()
+    else:
+        counts = np.zeros(shape[0] * shape[1], dtype=np.int64)
+        np.add.at(counts, row_index * shape[1] + col_index, 1)
+        counts = counts.reshape(len(units), len(cells), 3)
+    return CountTable(tuple(units), tuple(cells), counts)
 
 
 def count_table(
@@ -146,24 +223,7 @@ def count_table(
     Cells are every metric's corpus total plus, per grouping, every (metric, group) seen, in a
     sorted order; pass ``cells`` to fix them (two systems compared on the same cells).
     """
-    groupings = groupings or {}
-    row = {k: i for i, k in enumerate(universe)}
-    per_outcome = [cells_of(o, groupings) for o in outcomes]
-    if cells is None:
-        seen = {c for cs in per_outcome for c in cs}
-        cells = sorted(seen, key=lambda c: (c[1] is not None, c[1] or "", c[0], c[2] or ""))
-    column = {c: j for j, c in enumerate(cells)}
-    kind = {k: i for i, k in enumerate(KINDS)}
-    rows, cols, kinds = [], [], []
-    for o, key, cs in zip(outcomes, keys, per_outcome):
-        for c in cs:
-            if c in column:
-                rows.append(row[key])
-                cols.append(column[c])
-                kinds.append(kind[o.kind])
-    counts = np.zeros((len(universe), len(cells), 3), dtype=np.int64)
-    np.add.at(counts, (np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp), np.asarray(kinds, dtype=np.intp)), 1)
-    return CountTable(tuple(universe), tuple(cells), counts)
+    return table_of([unit_counts(outcomes, keys, universe, groupings)], cells)
 
 
 # --- resampling ----------------------------------------------------------------------------------
@@ -218,8 +278,11 @@ def bootstrap(
     (rows x k) to rows x m values. Resamples are processed in chunks of :func:`chunk_rows`.
     """
     n_units = counts.shape[0]
-    flat = counts.reshape(n_units, -1).astype(np.float64)
-    parts = [statistic(weights_of(idx, n_units) @ flat) for idx in resample_indices(n_units, resamples, seed)]
+    if isinstance(counts, np.ndarray):
+        flat = counts.reshape(n_units, -1).astype(np.float64)
+    else:  # a scipy sparse matrix (units x k): the product stays as cheap as the counts are sparse
+        flat = counts.tocsr().astype(np.float64)
+    parts = [statistic(np.asarray(weights_of(idx, n_units) @ flat)) for idx in resample_indices(n_units, resamples, seed)]
     return np.concatenate(parts, axis=0)
 
 
@@ -243,17 +306,53 @@ def nan_mean(samples: np.ndarray, columns: Sequence[int]) -> np.ndarray:
 
 
 def percentile_interval(samples: np.ndarray, level: float) -> list[tuple[float, float] | None]:
-    """Percentile interval of every column at ``level`` (e.g. 0.95); None for a column that is all NaN."""
+    """Percentile interval of every column at ``level`` (e.g. 0.95); None for a column that is all NaN.
+
+    NaN values are left out of their column. Columns without NaN (nearly all) are done in one
+    vectorised call, which computes what the call per column computes.
+    """
     if not 0 < level < 1:
         raise ValueError(f"confidence level must be in (0, 1), got {level}")
     samples = samples.reshape(samples.shape[0], -1)
     tails = [100 * (1 - level) / 2, 100 * (1 + level) / 2]
-    out: list[tuple[float, float] | None] = []
-    for j in range(samples.shape[1]):
+    out: list[tuple[float, float] | None] = [None] * samples.shape[1]
+    has_nan = np.isnan(samples).any(axis=0)
+    whole = np.flatnonzero(~has_nan)
+    if whole.size and samples.shape[0]:
+        lows, highs = np.percentile(samples[:, whole], tails, axis=0)
+        for j, lo, hi in zip(whole.tolist(), lows.tolist(), highs.tolist()):
+            out[j] = (lo, hi)
+    for j in np.flatnonzero(has_nan).tolist():
         values = samples[:, j][~np.isnan(samples[:, j])]
-        if values.size == 0:
-            out.append(None)
-        else:
+        if values.size:
             lo, hi = np.percentile(values, tails)
-            out.append((float(lo), float(hi)))
+            out[j] = (float(lo), float(hi))
     return out
+
+
+def f1_intervals(
+    table: CountTable, resamples: int, seed: int, level: float, means: Sequence[Sequence[int]] = ()
+) -> tuple[list[tuple[float, float] | None], list[tuple[float, float] | None]]:
+    """Percentile intervals of every cell's F1, and of the mean F1 over each group of cells in ``means``.
+
+    The same as :func:`percentile_interval` of :func:`bootstrap_f1` (and of :func:`nan_mean` for
+    a macro average), in blocks of cells so that at most :data:`SAMPLE_ELEMENTS` resampled values
+    are held at once, whatever the number of resamples: each block draws the same resamples
+    again from ``seed``.
+    """
+    matrix = table.matrix
+    per_block = max(1, SAMPLE_ELEMENTS // max(resamples, 1))
+    cells: list[tuple[float, float] | None] = []
+    for start in range(0, len(table.cells), per_block):
+        block = range(start, min(start + per_block, len(table.cells)))
+        samples = bootstrap(matrix[:, 3 * block.start : 3 * block.stop], prf_statistic(len(block)), resamples, seed)
+        cells += percentile_interval(samples, level)
+    averages = []
+    for columns in means:
+        picked = [3 * j + k for j in columns for k in range(3)]
+        if not columns:
+            averages.append(None)
+            continue
+        samples = bootstrap(matrix[:, picked], prf_statistic(len(columns)), resamples, seed)
+        averages.append(percentile_interval(nan_mean(samples, range(len(columns)))[:, None], level)[0])
+    return cells, averages

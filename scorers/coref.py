@@ -57,8 +57,8 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-import numpy as np
-from scipy.optimize import linear_sum_assignment
+from scorers.assignment import maximum_assignment
+
 
 Cluster = frozenset  # of hashable mention keys
 Partition = Iterable[Iterable[Hashable]]
@@ -299,37 +299,78 @@ def _muc(al: _Alignment) -> CorefCounts:
     return _counts(correct, key_links, correct, response_links)
 
 
+def _exact_sum(terms: Iterable[tuple[int, int]]) -> Fraction:
+    """Exact sum of fractions given as (numerator, denominator): numerators are added per denominator first.
+
+    Corpus-wide partitions have millions of terms but few distinct denominators (cluster
+    sizes), so this does few Fraction additions; the sum is the same exact number.
+    """
+    by_denominator: dict[int, int] = defaultdict(int)
+    for numerator, denominator in terms:
+        by_denominator[denominator] += numerator
+    return sum((Fraction(n, d) for d, n in sorted(by_denominator.items())), Fraction(0))
+
+
 def _b_cubed(al: _Alignment) -> CorefCounts:
-    recall_num = sum(Fraction(n * n, len(al.key[i])) for (i, _), n in al.overlap.items())
-    precision_num = sum(Fraction(n * n, len(al.response[j])) for (_, j), n in al.overlap.items())
+    recall_num = _exact_sum((n * n, len(al.key[i])) for (i, _), n in al.overlap.items())
+    precision_num = _exact_sum((n * n, len(al.response[j])) for (_, j), n in al.overlap.items())
     return _counts(recall_num, al.key_mentions, precision_num, al.response_mentions)
 
 
-def _phi3(al: _Alignment, i: int, j: int) -> Fraction:
-    """Luo (2005) mention-based similarity: common mentions."""
-    return Fraction(al.overlap.get((i, j), 0))
+def _phi3(al: _Alignment, i: int, j: int) -> tuple[int, int]:
+    """Luo (2005) mention-based similarity: common mentions (as numerator, denominator)."""
+    return al.overlap.get((i, j), 0), 1
 
 
-def _phi4(al: _Alignment, i: int, j: int) -> Fraction:
-    """Luo (2005) entity-based similarity: 2|K & R| / (|K| + |R|)."""
-    return Fraction(2 * al.overlap.get((i, j), 0), len(al.key[i]) + len(al.response[j]))
+def _phi4(al: _Alignment, i: int, j: int) -> tuple[int, int]:
+    """Luo (2005) entity-based similarity: 2|K & R| / (|K| + |R|) (as numerator, denominator)."""
+    return 2 * al.overlap.get((i, j), 0), len(al.key[i]) + len(al.response[j])
 
 
-def _best_alignment_similarity(al: _Alignment, phi: Callable[[_Alignment, int, int], Fraction]) -> Fraction:
-    """Total similarity of the optimal one-to-one key/response entity alignment."""
-    if not al.overlap:
-        return Fraction(0)
-    # Clusters without any overlap can only be paired at similarity 0: leave them out.
-    rows = sorted({i for i, _ in al.overlap})
-    cols = sorted({j for _, j in al.overlap})
-    row_of = {i: r for r, i in enumerate(rows)}
-    col_of = {j: c for c, j in enumerate(cols)}
-    sim = np.zeros((len(rows), len(cols)))
-    for i, j in al.overlap:
-        sim[row_of[i], col_of[j]] = float(phi(al, i, j))
-    row_ind, col_ind = linear_sum_assignment(sim, maximize=True)
+def _overlap_components(pairs: Iterable[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """The overlapping (key, response) pairs grouped by connected component of the overlap graph."""
+    parent: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def find(node: tuple[int, int]) -> tuple[int, int]:
+        root = node
+        while parent.setdefault(root, root) != root:
+            root = parent[root]
+        while parent[node] != root:
+            parent[node], node = root, parent[node]
+        return root
+
+    pairs = list(pairs)
+    for i, j in pairs:
+        a, b = find((0, i)), find((1, j))
+        if a != b:
+            parent[b] = a
+    groups: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    for i, j in pairs:
+        groups[find((0, i))].append((i, j))
+    return list(groups.values())
+
+
+def _best_alignment_similarity(al: _Alignment, phi: Callable[[_Alignment, int, int], tuple[int, int]]) -> Fraction:
+    """Total similarity of the optimal one-to-one key/response entity alignment.
+
+    Clusters without any overlap can only be paired at similarity 0, and the optimum is the
+    sum of the optima of the connected components of the overlap graph: a component of one
+    pair is that pair, and the assignment solver (`scorers.assignment`) runs only on the others.
+    """
+    chosen: list[tuple[int, int]] = []
+    for component in _overlap_components(al.overlap):
+        if len(component) == 1:
+            chosen.append(component[0])
+            continue
+        rows = sorted({i for i, _ in component})
+        cols = sorted({j for _, j in component})
+        weights = {}
+        for i, j in component:
+            num, den = phi(al, i, j)
+            weights[i, j] = num / den
+        chosen += maximum_assignment(rows, cols, weights)
     # Re-add the chosen pairs exactly so the total does not depend on summation order.
-    return sum((phi(al, rows[r], cols[c]) for r, c in zip(row_ind, col_ind)), Fraction(0))
+    return _exact_sum(phi(al, i, j) for i, j in chosen)
 
 
 def _ceaf_m(al: _Alignment) -> CorefCounts:
@@ -383,17 +424,16 @@ def _lea_side(
     overlaps: Mapping[int, list[tuple[int, int]]],
 ) -> Fraction:
     """Sum over entities of importance (size) x fraction of their links kept in `other`."""
-    total = Fraction(0)
+    terms = []
     for idx, cluster in enumerate(clusters):
         parts = overlaps.get(idx, [])
         size = len(cluster)
         if size == 1:
             # Singleton self-link: resolved iff the mention is a singleton in `other`.
-            resolved = Fraction(1 if parts and len(other[parts[0][0]]) == 1 else 0)
+            terms.append((1 if parts and len(other[parts[0][0]]) == 1 else 0, 1))
         else:
-            resolved = Fraction(sum(_pairs(n) for _, n in parts), _pairs(size))
-        total += size * resolved
-    return total
+            terms.append((size * sum(_pairs(n) for _, n in parts), _pairs(size)))
+    return _exact_sum(terms)
 
 
 def _lea(al: _Alignment) -> CorefCounts:

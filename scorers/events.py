@@ -45,7 +45,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from scorers.alignment import Alignment, align, align_triggers, argument_key, event_key
+from scorers.alignment import Alignment, align, align_triggers, argument_key, event_key, span_candidates
 from scorers.matching import SpanMatcher
 from scorers.model import Argument, DocumentAnnotation, EventMention, Span
 from scorers.prf import PRF, divide
@@ -54,7 +54,7 @@ Kind = Literal["tp", "fp", "fn"]
 MISSED, SPURIOUS, NO_REALIS = "(missed)", "(spurious)", "(none)"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     """What one metric counts: an event mention, or one argument of an event mention."""
 
@@ -76,7 +76,7 @@ def item_key(item: Item) -> tuple:
     return (event_key(item.event), () if item.argument is None else argument_key(item.argument))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """One true positive, false positive or false negative of one metric, with its anchor."""
 
@@ -133,25 +133,46 @@ def argument_similarity(
         assert pred.argument is not None and ref.argument is not None
         if classified and pred.argument.role != ref.argument.role:
             return None
-        candidates: tuple[Span, ...] = (ref.argument.span,)
+        span = pred.argument.span
+        best = matcher.similarity(span, ref.argument.span)
         if entity_aware and ref.argument.entity is not None:
-            candidates += entity_mentions.get(ref.argument.entity, ())
-        scores = [s for s in (matcher.similarity(pred.argument.span, c) for c in candidates) if s is not None]
-        return max(scores, default=None)
+            for mention in entity_mentions.get(ref.argument.entity, ()):
+                score = matcher.similarity(span, mention)
+                if score is not None and (best is None or score > best):
+                    best = score
+        return best
 
     return similarity
+
+
+def argument_spans(entity_mentions: Mapping[str, tuple[Span, ...]], *, entity_aware: bool) -> Callable[[Item], tuple[Span, ...]]:
+    """Every span a predicted argument may match to take reference item ``r`` (see :func:`argument_similarity`)."""
+
+    def spans(r: Item) -> tuple[Span, ...]:
+        assert r.argument is not None
+        if entity_aware and r.argument.entity is not None:
+            return (r.argument.span, *entity_mentions.get(r.argument.entity, ()))
+        return (r.argument.span,)
+
+    return spans
+
+
+def _argument_span(p: Item) -> Span:
+    return p.argument.span  # type: ignore[union-attr]
 
 
 def argument_metric(*, classified: bool, entity_aware: bool) -> MetricFunction:
     """arg_i / arg_c (ACE convention): argument items of same-type events, whatever the trigger."""
 
     def metric(pred: DocumentAnnotation, ref: DocumentAnnotation, matcher: SpanMatcher) -> Alignment[Item, Item]:
-        span_match = argument_similarity(matcher, ref.entity_mentions(), classified=classified, entity_aware=entity_aware)
+        mentions = ref.entity_mentions()
+        span_match = argument_similarity(matcher, mentions, classified=classified, entity_aware=entity_aware)
 
         def similarity(p: Item, r: Item) -> float | None:
             return span_match(p, r) if p.event.type == r.event.type else None
 
-        return align(argument_items(pred.events), argument_items(ref.events), similarity, item_key)
+        candidates = span_candidates(matcher, _argument_span, argument_spans(mentions, entity_aware=entity_aware))
+        return align(argument_items(pred.events), argument_items(ref.events), similarity, item_key, candidates)
 
     return metric
 
@@ -161,13 +182,23 @@ def argument_plus_metric(*, classified: bool, entity_aware: bool) -> MetricFunct
 
     def metric(pred: DocumentAnnotation, ref: DocumentAnnotation, matcher: SpanMatcher) -> Alignment[Item, Item]:
         events = align_triggers(pred.events, ref.events, matcher, typed=True)
-        similarity = argument_similarity(matcher, ref.entity_mentions(), classified=classified, entity_aware=entity_aware)
-        result: Alignment[Item, Item] = Alignment(
-            (), tuple(argument_items(events.unmatched_pred)), tuple(argument_items(events.unmatched_ref))
+        mentions = ref.entity_mentions()
+        similarity = argument_similarity(matcher, mentions, classified=classified, entity_aware=entity_aware)
+        candidates = span_candidates(matcher, _argument_span, argument_spans(mentions, entity_aware=entity_aware))
+        partner = {id(p): r for p, r in events.pairs}
+
+        def within_pair(p: Item, r: Item) -> float | None:
+            return similarity(p, r) if partner.get(id(p.event)) is r.event else None
+
+        # One alignment for all pairs at once: no argument can match across pairs, so each pair's
+        # arguments form their own components (solved as if aligned pair by pair).
+        inside = align(argument_items(p for p, _ in events.pairs), argument_items(r for _, r in events.pairs), within_pair, item_key, candidates)
+        rank = {id(r): k for k, (_, r) in enumerate(events.pairs)}
+        return Alignment(
+            inside.pairs,
+            tuple(argument_items(events.unmatched_pred)) + inside.unmatched_pred,
+            tuple(argument_items(events.unmatched_ref)) + tuple(sorted(inside.unmatched_ref, key=lambda r: rank[id(r.event)])),
         )
-        for p, r in events.pairs:
-            result = result + align(argument_items([p]), argument_items([r]), similarity, item_key)
-        return result
 
     return metric
 
@@ -208,6 +239,41 @@ def tally_by(outcomes: Iterable[Outcome], group: Callable[[Outcome], str]) -> di
     return {g: tally(grouped[g]) for g in sorted(grouped)}
 
 
+#: Cell of a count table: (metric, breakdown, group); breakdown and group are None for the corpus total.
+Cell = tuple[str, "str | None", "str | None"]
+
+
+def cells_of(outcome: Outcome, groupings: Mapping[str, Callable[[Outcome], str]]) -> list[Cell]:
+    """The cells an outcome record counts in: its metric's total, and its group in each grouping."""
+    return [(outcome.metric, None, None), *((outcome.metric, by, group(outcome)) for by, group in groupings.items())]
+
+
+def count_cells(outcomes: Iterable[Outcome], groupings: Mapping[str, Callable[[Outcome], str]] = GROUPINGS) -> Counter:
+    """How many records of each kind every cell holds: ``{(cell, kind): n}``.
+
+    The counts of :func:`tally` and :func:`tally_by` in one additive table: the counts of two
+    sets of documents add up (``Counter`` addition), so a corpus is summarised document by
+    document, in any number of processes, and read with :func:`prf_by_cell`.
+    """
+    groups = tuple(groupings.items())
+    # Count the distinct (metric, kind, groups) first: far fewer than records, then spread into cells.
+    distinct = Counter((o.metric, o.kind, *(group(o) for _, group in groups)) for o in outcomes)
+    counts: Counter = Counter()
+    for (metric, kind, *found), n in distinct.items():
+        counts[(metric, None, None), kind] += n
+        for (by, _), group_name in zip(groups, found):
+            counts[(metric, by, group_name), kind] += n
+    return counts
+
+
+def prf_by_cell(counts: Mapping[tuple[Cell, Kind], int]) -> dict[Cell, PRF]:
+    """The counts of :func:`count_cells` as one ``PRF`` per cell."""
+    kinds: dict[Cell, dict[str, int]] = defaultdict(dict)
+    for (cell, kind), n in counts.items():
+        kinds[cell][kind] = n
+    return {cell: PRF(tp=k.get("tp", 0), fp=k.get("fp", 0), fn=k.get("fn", 0)) for cell, k in kinds.items()}
+
+
 @dataclass(frozen=True)
 class MacroAverage:
     """Unweighted mean over event types of one metric's per-type scores."""
@@ -229,6 +295,12 @@ def macro_average(outcomes: Iterable[Outcome], metric: str = "tri_c") -> MacroAv
     over labels present in y_true or y_pred); with no types at all the mean is 0.0.
     """
     per_type = {t: c[metric] for t, c in tally_by((o for o in outcomes if o.metric == metric), group_by_type).items()}
+    return macro_average_of(per_type, metric)
+
+
+def macro_average_of(per_type: Mapping[str, PRF], metric: str) -> MacroAverage:
+    """:func:`macro_average` from the metric's counts per type (every type with an outcome of it)."""
+    per_type = {t: per_type[t] for t in sorted(per_type)}
     n = len(per_type)
     return MacroAverage(
         metric,
@@ -245,10 +317,20 @@ def confusion(outcomes: Iterable[Outcome], metric: str = "tri_i") -> dict[str, d
     A missed reference event counts in column ``(missed)``, a spurious prediction in row
     ``(spurious)``. Rows and columns are sorted.
     """
+    return confusion_matrix(confusion_counts(outcomes, metric))
+
+
+def confusion_counts(outcomes: Iterable[Outcome], metric: str = "tri_i") -> Counter:
+    """``{(reference type, predicted type): n}`` of :func:`confusion`, additive over documents."""
     cells: Counter = Counter()
     for o in outcomes:
         if o.metric == metric:
             cells[(o.ref.event.type if o.ref else SPURIOUS, o.pred.event.type if o.pred else MISSED)] += 1
+    return cells
+
+
+def confusion_matrix(cells: Mapping[tuple[str, str], int]) -> dict[str, dict[str, int]]:
+    """:func:`confusion_counts` as rows and columns, both sorted."""
     matrix: dict[str, dict[str, int]] = {}
     for (ref_type, pred_type), n in sorted(cells.items()):
         matrix.setdefault(ref_type, {})[pred_type] = n

@@ -23,6 +23,9 @@ class SpanMatcher(Protocol):
     name: str
     #: False only for the offset-free ``text`` protocol, which ignores offsets entirely.
     uses_offsets: bool
+    #: Which span pairs can match at all, so alignment need not try the others: "offsets"
+    #: (equal start and end), "overlap" (at least one shared character) or "all".
+    candidates: str
 
     def similarity(self, pred: Span, ref: Span) -> float | None: ...
 
@@ -48,6 +51,7 @@ class ExactMatch:
 
     name: str = "exact"
     uses_offsets: bool = True
+    candidates: str = "offsets"
 
     def similarity(self, pred: Span, ref: Span) -> float | None:
         return 1.0 if (pred.start, pred.end) == (ref.start, ref.end) else None
@@ -67,6 +71,7 @@ class OverlapMatch:
     threshold: float = DEFAULT_OVERLAP_THRESHOLD
     name: str = "overlap"
     uses_offsets: bool = True
+    candidates: str = "overlap"
 
     def __post_init__(self) -> None:
         if not 0 < self.threshold <= 1:
@@ -92,6 +97,7 @@ class ArabicMatch:
 
     name: str = "arabic"
     uses_offsets: bool = True
+    candidates: str = "overlap"
 
     def similarity(self, pred: Span, ref: Span) -> float | None:
         if overlap_length(pred, ref) == 0 or not arabic.equivalent(pred.text, ref.text):
@@ -114,6 +120,7 @@ class TextMatch:
 
     name: str = "text"
     uses_offsets: bool = False
+    candidates: str = "all"
 
     def similarity(self, pred: Span, ref: Span) -> float | None:
         if not arabic.equivalent(pred.text, ref.text):

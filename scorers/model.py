@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Span:
     """A stretch of document text.
 
@@ -31,7 +31,7 @@ class Span:
         return (self.end - self.start) if self.has_offsets else len(self.text)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Argument:
     """One argument of an event mention: a role filled by a span (and, in gold, an entity id)."""
 
@@ -40,7 +40,7 @@ class Argument:
     entity: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventMention:
     """One event mention: trigger, type, realis, arguments, and the real-world event it denotes.
 
@@ -58,7 +58,7 @@ class EventMention:
     cluster: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     """A gold entity with all its mentions, so an argument may match any coreferent mention."""
 
@@ -67,7 +67,7 @@ class Entity:
     mentions: tuple[Span, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocumentAnnotation:
     """Everything one annotation (gold or system) says about one document."""
 

@@ -23,7 +23,7 @@ def divide(numerator: int | float, denominator: int | float) -> float:
     return numerator / denominator if denominator else 0.0
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PRF:
     """True positives, false positives and false negatives of one metric; summable.
 

@@ -10,7 +10,8 @@ A *near-valid* file is a valid one with exactly one mutation (see `MUTATIONS`), 
 the loader must refuse: the tests write it to disk as JSON or JSONL and expect exit status 2.
 
 Everything is built as plain JSON data (`dict`/`list`), serialised by `encode`, which can also
-write JSON that `json.dumps` refuses to (integers over 4300 digits, via `Raw`). `permuted` and
+write JSON that `json.dumps` refuses to (integers over 4300 digits, via `Raw`; a key twice in one
+object, via `DUPLICATE`). `permuted` and
 `reversed_order` reorder a submission without changing what it says (determinism tests), and
 `run_cli` runs `evbench` in-process for tests that cannot use pytest's capsys (hypothesis).
 """
@@ -51,6 +52,7 @@ MUTATIONS = (
     "huge_int",
     "unicode_junk",
     "truncated",
+    "duplicate_key",
 )
 
 # The properties each object may have (gold/schema/submission.schema.json), for `extra_field`.
@@ -123,6 +125,10 @@ class Raw:
     text: str
 
 
+DUPLICATE = "\x00dup\x00"
+"""A key `DUPLICATE + k` is written as `k`: the object then holds key `k` twice (a dict cannot)."""
+
+
 def dumps(value: object, *, ensure_ascii: bool = False) -> str:
     raws: list[str] = []
 
@@ -135,7 +141,7 @@ def dumps(value: object, *, ensure_ascii: bool = False) -> str:
     text = json.dumps(value, ensure_ascii=ensure_ascii, default=default)
     for i, raw in enumerate(raws):
         text = text.replace(json.dumps(f"\x00raw{i}\x00"), raw)
-    return text
+    return text.replace(json.dumps(DUPLICATE)[:-1], '"')
 
 
 def encode(data: object, suffix: str, *, ensure_ascii: bool = False) -> bytes:
@@ -253,6 +259,14 @@ class SubmissionFile:
     data: object
     mutation: str | None = None
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """The mutation replaced the whole JSON value (not an object any more)."""
+
+    value: object
+    detail: str
 
 
 @st.composite
@@ -412,14 +426,6 @@ def _wrong_json_type(draw, data: dict, suffix: str) -> object:
     return f"{key}: {obj[key]!r} for {kind}"
 
 
-@dataclass(frozen=True)
-class Replaced:
-    """The mutation replaced the whole JSON value (not an object any more)."""
-
-    value: object
-    detail: str
-
-
 def _unknown_doc(draw, data: dict, suffix: str) -> str:
     doc = draw(st.sampled_from(data["documents"]))
     d = doc["doc_id"]
@@ -462,6 +468,14 @@ def _extra_field(draw, data: dict, suffix: str) -> str:
     key = _different(draw, list(EXTRA_KEYS), lambda k: k not in ALLOWED_KEYS[kind])
     obj[key] = draw(st.sampled_from((1, "x", None, [], {}, True)))
     return f"{kind} with {key!r}"
+
+
+def _duplicate_key(draw, data: dict, suffix: str) -> str:
+    """A key given twice in one object, with the same value or another (JSON would keep the last)."""
+    kind, obj = draw(st.sampled_from(_objects_of(data, suffix)))
+    key = draw(st.sampled_from(sorted(obj)))
+    obj[DUPLICATE + key] = draw(st.sampled_from((copy.deepcopy(obj[key]), None, 0)))
+    return f"{kind} with {key!r} twice"
 
 
 def _negative_offset(draw, data: dict, suffix: str) -> str:
@@ -550,6 +564,7 @@ _MUTATE = {
     "float_offset": _float_offset,
     "huge_int": _huge_int,
     "unicode_junk": _unicode_junk,
+    "duplicate_key": _duplicate_key,
 }
 
 

@@ -42,3 +42,14 @@ def test_only_tri_i_true_positives_count():
     base = pair("A", "B", 3)
     other_metric = Outcome("tri_c", "tp", base.doc_id, base.anchor, base.pred, base.ref)
     assert type_pairs([fp, other_metric, pair("A", "B", 7)]) == [("A", "B")]
+
+
+@pytest.mark.parametrize("name", ["second-annotation.json", "first-annotation-before-adjudication.json"])
+def test_agreement_files_validate(name):
+    from benchmark.corpus import load_corpus
+    from benchmark.submission import check_submission
+
+    corpus = load_corpus()
+    annotation, problems = check_submission(corpus.root / "agreement" / name, corpus)
+    assert annotation is not None, [p.format() for p in problems]
+    assert len(annotation.documents) == len(corpus.documents)

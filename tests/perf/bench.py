@@ -1,0 +1,318 @@
+"""Performance benchmark of `evbench score` at scale: python tests/perf/bench.py [--sizes 1000,10000,100000] [--jobs 2].
+
+For each size (number of documents) it generates a synthetic corpus with a reference and a noisy
+prediction (`synthetic.py`; cached in --workdir), then measures in one run:
+
+* floor: parsing the prediction and the reference with the fastest JSON parser installed
+  (msgspec or orjson, whichever is faster here; named in the table), in a fresh process;
+* score: `evbench score` end to end in a subprocess (cold start, reading, every validation,
+  scoring, coreference, the JSON result), with --jobs 1 and with --jobs N (the output must be
+  byte-identical);
+* bootstrap: the same with `--ci 0.95 --resamples R` (R = 1000), and the extra time over score;
+* memory: peak resident memory (the largest process, from wait4) and the peak of the summed
+  proportional set size of the process tree (sampled from /proc), against the largest input
+  file; with --resamples 100 too, to show whether memory grows with the resamples.
+
+Then cold start: `evbench score` on the bundled gold against `python -c "import json"`
+(hyperfine if installed, else repeated runs and the median).
+
+It prints one table (tabulate, github format) and the targets met or missed, and writes
+everything as JSON (--json). Speed targets are checked here, never in the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO))
+
+import synthetic  # noqa: E402
+
+FLOOR_CODE = r"""
+import json, sys, time
+paths = sys.argv[1:]
+best = {}
+for name in ("msgspec", "orjson"):
+    try:
+        module = __import__(name)
+    except ImportError:
+        continue
+    loads = module.json.decode if name == "msgspec" else module.loads
+    times = []
+    for _ in range(int(%(repeat)d)):
+        started = time.perf_counter()
+        for p in paths:
+            with open(p, "rb") as handle:
+                loads(handle.read())
+        times.append(time.perf_counter() - started)
+    best[name] = min(times)
+print(json.dumps(best))
+"""
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                found += [int(c) for c in handle.read().split()]
+    except OSError:
+        pass
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def run_measured(cmd: list[str], env: dict, stdout=subprocess.DEVNULL) -> dict:
+    """Run `cmd`; wall time, CPU time, peak RSS of the largest process, peak summed PSS of the tree."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=stdout, stderr=subprocess.PIPE)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            tree, total = [proc.pid], 0
+            while tree:
+                pid = tree.pop()
+                total += _pss_kb(pid)
+                tree += _children(pid)
+            peak[0] = max(peak[0], total)
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stderr = proc.stderr.read() if proc.stderr else b""
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n{stderr.decode(errors='replace')[-3000:]}")
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "max_rss_mb": usage.ru_maxrss / 1024, "peak_pss_mb": peak[0] / 1024}
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["EVBENCH_MAX_BYTES"] = str(64 * 1024**3)  # the large sizes are far over the 64 MiB default
+    return env
+
+
+def evbench(*args: str) -> list[str]:
+    return [sys.executable, "-m", "benchmark", *args]
+
+
+def best_of(repeat: int, cmd: list[str], env: dict) -> dict:
+    runs = [run_measured(cmd, env) for _ in range(repeat)]
+    best = min(runs, key=lambda r: r["wall_s"])
+    return {**best, "max_rss_mb": max(r["max_rss_mb"] for r in runs), "peak_pss_mb": max(r["peak_pss_mb"] for r in runs)}
+
+
+def measure_size(n_docs: int, args: argparse.Namespace, env: dict) -> dict:
+    root = Path(args.workdir) / f"n{n_docs}"
+    started = time.perf_counter()
+    paths = synthetic.generate(root, n_docs, args.seed)
+    generated = time.perf_counter() - started
+    pred, ref, corpus = paths["prediction"], paths["reference"], paths["corpus"]
+    sizes = {"prediction_mb": pred.stat().st_size / 1e6, "reference_mb": ref.stat().st_size / 1e6}
+    repeat = args.repeat or (3 if n_docs <= 1000 else 1)
+    row: dict = {"docs": n_docs, **sizes, "generate_s": generated, "repeat": repeat, "load_average_before": os.getloadavg()}
+
+    floor = json.loads(subprocess.run([sys.executable, "-c", FLOOR_CODE % {"repeat": repeat}, str(pred), str(ref)],
+                                      check=True, capture_output=True, text=True, env=env).stdout)
+    row["floor_parser"], row["floor_s"] = min(floor.items(), key=lambda kv: kv[1])
+    row["floor_all"] = floor
+
+    base = ["score", str(pred), "--reference", str(ref), "--gold", str(corpus), "--format", "json"]
+    if n_docs > args.full_max:  # too long for every measurement: the multi-core run only
+        row[f"score_jobs{args.jobs}"] = best_of(1, evbench(*base, "--jobs", str(args.jobs), "--out", str(root / f"result-jobs{args.jobs}.json")), env)
+        row["load_average_after"] = os.getloadavg()
+        return row
+    outputs = {}
+    for jobs in sorted({1, args.jobs}):
+        out = root / f"result-jobs{jobs}.json"
+        row[f"score_jobs{jobs}"] = best_of(repeat, evbench(*base, "--jobs", str(jobs), "--out", str(out)), env)
+        outputs[jobs] = out.read_bytes()
+    row["jobs_identical"] = len(set(outputs.values())) == 1
+    ci = ["--ci", "0.95", "--resamples", str(args.resamples)]
+    row["ci_jobs1"] = best_of(repeat, evbench(*base, *ci, "--out", str(root / "result-ci.json")), env)
+    if n_docs <= args.resample_check_max:
+        small = ["--ci", "0.95", "--resamples", str(max(1, args.resamples // 10))]
+        row["ci_small_jobs1"] = best_of(1, evbench(*base, *small, "--out", str(root / "result-ci-small.json")), env)
+    row["load_average_after"] = os.getloadavg()  # other work on the machine slows every number down
+    return row
+
+
+def cold_start(env: dict, runs: int) -> dict:
+    work = Path(tempfile.mkdtemp(prefix="evbench-cold-"))
+    gold = work / "gold-submission.json"
+    subprocess.run(evbench("export", "--submission", "-o", str(gold)), check=True, env=env, capture_output=True)
+    commands = {"python -c 'import json'": [sys.executable, "-c", "import json"],
+                "evbench score (bundled gold)": evbench("score", str(gold))}
+    result: dict = {"runs": runs}
+    if shutil.which("hyperfine"):
+        export = work / "hyperfine.json"
+        quoted = [" ".join(f"'{c}'" if " " in c else c for c in cmd) for cmd in commands.values()]
+        subprocess.run(["hyperfine", "-N", "--warmup", "3", "--runs", str(runs), "--export-json", str(export), *quoted],
+                       check=True, env=env, capture_output=True)
+        found = json.loads(export.read_text())["results"]
+        result["tool"] = "hyperfine"
+        for name, entry in zip(commands, found):
+            result[name] = {"median_s": entry["median"], "mean_s": entry["mean"], "stddev_s": entry["stddev"]}
+    else:
+        result["tool"] = "repeated runs (median)"
+        for name, cmd in commands.items():
+            times = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
+                times.append(time.perf_counter() - started)
+            result[name] = {"median_s": statistics.median(times)}
+    shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+def table(rows: list[dict], jobs: int, resamples: int) -> tuple[list[str], list[list]]:
+    headers = ["docs", "pred + ref MB", "floor s (parser)", "score s (x floor)", f"score --jobs {jobs} s (speed-up)",
+               f"+ bootstrap {resamples} s (x score)", "peak RSS MB (x largest input)", f"peak RSS --ci MB ({resamples // 10} / {resamples} resamples)"]
+    body = []
+    for r in rows:
+        many = r[f"score_jobs{jobs}"]
+        largest = max(r["prediction_mb"], r["reference_mb"])
+        head = [f"{r['docs']:,}", f"{r['prediction_mb']:.0f} + {r['reference_mb']:.0f}", f"{r['floor_s']:.2f} ({r['floor_parser']})"]
+        if "score_jobs1" not in r:  # partial row (--full-max): only the multi-core run
+            body.append([*head, "-", f"{many['wall_s']:.2f} ({many['wall_s'] / r['floor_s']:.1f}x floor)", "-",
+                         f"{many['max_rss_mb']:.0f} ({many['max_rss_mb'] / largest:.1f}x; jobs {jobs})", "-"])
+            continue
+        one, ci = r["score_jobs1"], r["ci_jobs1"]
+        boot = ci["wall_s"] - one["wall_s"]
+        small = r.get("ci_small_jobs1")
+        body.append([
+            *head,
+            f"{one['wall_s']:.2f} ({one['wall_s'] / r['floor_s']:.1f}x)",
+            f"{many['wall_s']:.2f} ({one['wall_s'] / many['wall_s']:.2f}x)" + ("" if r["jobs_identical"] else " OUTPUT DIFFERS"),
+            f"{boot:.2f} ({boot / one['wall_s']:.2f}x)",
+            f"{one['max_rss_mb']:.0f} ({one['max_rss_mb'] / largest:.1f}x)",
+            (f"{small['max_rss_mb']:.0f} / " if small else "- / ") + f"{ci['max_rss_mb']:.0f}",
+        ])
+    return headers, body
+
+
+def targets(rows: list[dict], cold: dict | None, jobs: int) -> list[tuple[str, bool, str]]:
+    out = []
+    partial = [r for r in rows if "score_jobs1" not in r]
+    rows = [r for r in rows if "score_jobs1" in r]
+    for r in rows:
+        one = r["score_jobs1"]["wall_s"]
+        out.append((f"{r['docs']:,} docs: score <= 3x parse floor", one <= 3 * r["floor_s"], f"{one / r['floor_s']:.1f}x"))
+    for r in partial:
+        many = r[f"score_jobs{jobs}"]["wall_s"]
+        out.append((f"{r['docs']:,} docs: score --jobs {jobs} <= 3x parse floor", many <= 3 * r["floor_s"], f"{many / r['floor_s']:.1f}x"))
+        largest = max(r["prediction_mb"], r["reference_mb"])
+        rss = r[f"score_jobs{jobs}"]["max_rss_mb"]
+        out.append((f"{r['docs']:,} docs: peak memory <= 2x largest input (--jobs {jobs})", rss <= 2 * largest, f"{rss / largest:.1f}x"))
+    for a, b in zip(rows, rows[1:]):
+        ratio_docs = b["docs"] / a["docs"]
+        ratio_time = b["score_jobs1"]["wall_s"] / a["score_jobs1"]["wall_s"]
+        out.append((f"{a['docs']:,} -> {b['docs']:,} docs: time linear ({ratio_docs:.0f}x docs -> <= {1.1 * ratio_docs:.0f}x time)",
+                    ratio_time <= 1.1 * ratio_docs, f"{ratio_time:.1f}x"))
+    if partial:
+        every = sorted(rows + partial, key=lambda r: r["docs"])
+        for a, b in zip(every, every[1:]):
+            ratio_docs = b["docs"] / a["docs"]
+            ratio_time = b[f"score_jobs{jobs}"]["wall_s"] / a[f"score_jobs{jobs}"]["wall_s"]
+            out.append((f"{a['docs']:,} -> {b['docs']:,} docs, --jobs {jobs}: time linear ({ratio_docs:.0f}x docs -> <= {1.1 * ratio_docs:.0f}x time)",
+                        ratio_time <= 1.1 * ratio_docs, f"{ratio_time:.1f}x"))
+    for r in rows:
+        one, ci = r["score_jobs1"]["wall_s"], r["ci_jobs1"]["wall_s"]
+        out.append((f"{r['docs']:,} docs: bootstrap <= 2x one scoring pass", ci - one <= 2 * one, f"{(ci - one) / one:.2f}x"))
+    for r in rows:
+        largest = max(r["prediction_mb"], r["reference_mb"])
+        rss = max(r["score_jobs1"]["max_rss_mb"], r["ci_jobs1"]["max_rss_mb"])
+        out.append((f"{r['docs']:,} docs: peak memory <= 2x largest input", rss <= 2 * largest, f"{rss / largest:.1f}x"))
+        small = r.get("ci_small_jobs1")
+        if small:
+            grows = r["ci_jobs1"]["max_rss_mb"] > 1.1 * small["max_rss_mb"] + 20
+            out.append((f"{r['docs']:,} docs: memory does not grow with resamples", not grows,
+                        f"{small['max_rss_mb']:.0f} -> {r['ci_jobs1']['max_rss_mb']:.0f} MB"))
+    if cold:
+        ev, py = cold["evbench score (bundled gold)"]["median_s"], cold["python -c 'import json'"]["median_s"]
+        out.append(("cold start: evbench score (gold) <= 3x python -c 'import json' + 0.2 s", ev <= 3 * py + 0.2,
+                    f"{ev:.3f} s vs limit {3 * py + 0.2:.3f} s (python: {py:.3f} s)"))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated numbers of documents")
+    parser.add_argument("--jobs", type=int, default=2, help="processes for the multi-core run (default 2)")
+    parser.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples (default 1000)")
+    parser.add_argument("--repeat", type=int, default=0, help="runs per measurement, best kept (default 3 up to 1,000 docs, else 1)")
+    parser.add_argument("--resample-check-max", type=int, default=10000, help="also run --resamples R/10 up to this many docs")
+    parser.add_argument("--full-max", type=int, default=10**9,
+                        help="above this many docs measure only the floor and score --jobs N (the 100k run takes long)")
+    parser.add_argument("--cold-runs", type=int, default=20, help="runs of each cold-start command (0 skips it)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "evbench-perf"), help="where corpora are generated and kept")
+    parser.add_argument("--json", default=None, help="write the results here (default WORKDIR/bench.json)")
+    args = parser.parse_args(argv)
+    from tabulate import tabulate
+
+    env = _env()
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    rows = []
+    for n in sizes:
+        print(f"[bench] {n:,} documents ...", file=sys.stderr, flush=True)
+        rows.append(measure_size(n, args, env))
+    cold = cold_start(env, args.cold_runs) if args.cold_runs > 0 else None
+    headers, body = table(rows, args.jobs, args.resamples)
+    machine = f"{platform.node() or 'host'}: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    command = "python tests/perf/bench.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    print(f"date: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}; machine: {machine}\ncommand: {command}\n")
+    print(tabulate(body, headers=headers, tablefmt="github", disable_numparse=True))
+    if cold:
+        ev, py = cold["evbench score (bundled gold)"]["median_s"], cold["python -c 'import json'"]["median_s"]
+        print(f"\ncold start ({cold['tool']}, {cold['runs']} runs, median): evbench score on the bundled gold {ev:.3f} s; "
+              f"python -c 'import json' {py:.3f} s")
+    checks = targets(rows, cold, args.jobs)
+    print("\ntargets:")
+    for name, ok, value in checks:
+        print(f"  [{'met' if ok else 'MISSED'}] {name}: {value}")
+    out = Path(args.json) if args.json else Path(args.workdir) / "bench.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"date": datetime.now(timezone.utc).isoformat(), "machine": machine, "command": command,
+                               "jobs": args.jobs, "resamples": args.resamples, "rows": rows, "cold_start": cold,
+                               "table": {"headers": headers, "rows": body},
+                               "targets": [{"target": n, "met": ok, "value": v} for n, ok, v in checks]}, indent=1) + "\n")
+    print(f"\nJSON: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
