@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from benchmark.problems import InputError, Problem
 
+SAFE_DOC_ID = re.compile(r"(?!\.)[A-Za-z0-9_.-]{1,200}")
 SCORED_KINDS = frozenset({"article", "related-article"})
 
 
@@ -168,6 +170,12 @@ def _load_corpus(root: Path, manifest, verify: bool) -> Corpus:
     documents: dict[str, Document] = {}
     for i, entry in enumerate(manifest["documents"]):
         doc_id = entry["doc_id"]
+        if not isinstance(doc_id, str) or not SAFE_DOC_ID.fullmatch(doc_id):
+            problems.append(
+                Problem(str(root / "manifest.json"), f"$.documents[{i}].doc_id", f"unsafe document id {doc_id!r}",
+                        "use letters, digits, '_', '-' and '.' only (it names a file under documents/)")
+            )
+            continue
         path = root / "documents" / f"{doc_id}.txt"
         if not path.is_file():
             problems.append(Problem(str(path), "", "document listed in the manifest is missing", "restore the file from the corpus release"))

@@ -116,6 +116,8 @@ def run_table(run: ScoreRun, corpus: Corpus, unit: Unit, *, groupings=GROUPINGS)
 
 def coref_matrix(run: ScoreRun) -> CorefCountMatrix:
     """Within-document coreference counts of ``run``, one row per reference document (sorted)."""
+    if run.summary.unit is not None:  # counted document by document while scoring
+        return count_matrix(run.summary.coref_counts, sorted(run.gold.documents))
     matcher = make_matcher(run.settings.match, run.settings.overlap_threshold)
     return count_matrix(within_document_counts(run.prediction, run.gold, matcher), sorted(run.gold.documents))
 

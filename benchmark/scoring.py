@@ -23,6 +23,7 @@ from benchmark.corpus import Corpus
 from benchmark.problems import InputError, Problem
 from benchmark.submission import load_reference, load_submission
 from scorers.bootstrap import Unit, UnitCounts, unit_counts, unit_keys
+from scorers.coref_resampling import within_document_counts
 from scorers.events import GROUPINGS, Outcome, confusion_counts, confusion_matrix, count_cells, macro_average_of, prf_by_cell
 from scorers.matching import DEFAULT_OVERLAP_THRESHOLD, make_matcher
 from scorers.model import Annotation, DocumentAnnotation, Span
@@ -72,12 +73,15 @@ class Summary:
     #: over documents (the cross-document scope is one partition of the corpus): computed once,
     #: as one more task beside the document chunks.
     coref: tuple[dict, list] | None = None
+    #: With ``unit``: each document's within-document coreference counts (for their intervals).
+    coref_counts: dict = field(default_factory=dict)
 
     def add(self, other: Summary) -> None:
         """Add the summary of other documents (that come after these, for the unit order)."""
         self.cells.update(other.cells)
         self.confusion.update(other.confusion)
         self.units += other.units
+        self.coref_counts.update(other.coref_counts)
 
 
 def summarize_document(pred: DocumentAnnotation, ref: DocumentAnnotation, matcher: SpanMatcher, corpus: Corpus, unit: Unit | None) -> Summary:
@@ -90,6 +94,7 @@ def summarize_document(pred: DocumentAnnotation, ref: DocumentAnnotation, matche
         sentences = sentence_ranges(corpus, [ref.doc_id]) if unit == "sentence" else None
         keys, universe = unit_keys(outcomes, unit, documents=[ref.doc_id], sentences=sentences)
         summary.units.append(unit_counts(outcomes, keys, universe, GROUPINGS))
+        summary.coref_counts = within_document_counts(Annotation({ref.doc_id: pred}), Annotation({ref.doc_id: ref}), matcher)
     return summary
 
 

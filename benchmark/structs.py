@@ -20,7 +20,6 @@ path.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Annotated, Literal
 
 import msgspec

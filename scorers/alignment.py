@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
 from scorers import arabic
-from scorers.assignment import maximum_assignment
+from scorers.assignment import connected_components, maximum_assignment
 from scorers.matching import SpanMatcher
 from scorers.model import Argument, DocumentAnnotation, EventMention, Span
 
@@ -83,28 +83,6 @@ def align(
     )
 
 
-def _components(edges: dict[tuple[int, int], float]) -> list[list[tuple[int, int]]]:
-    """The edges of each connected component of the bipartite graph (rows and columns apart)."""
-    parent: dict[tuple[int, int], tuple[int, int]] = {}
-
-    def find(node: tuple[int, int]) -> tuple[int, int]:
-        root = node
-        while parent.setdefault(root, root) != root:
-            root = parent[root]
-        while parent[node] != root:
-            parent[node], node = root, parent[node]
-        return root
-
-    for i, j in edges:
-        a, b = find((0, i)), find((1, j))
-        if a != b:
-            parent[b] = a
-    groups: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-    for i, j in edges:
-        groups[find((0, i))].append((i, j))
-    return list(groups.values())
-
-
 def _best_matching(edges: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
     """A maximum-cardinality, then maximum-similarity, matching of the scored pairs."""
     rows = [i for i, _ in edges]
@@ -112,7 +90,7 @@ def _best_matching(edges: dict[tuple[int, int], float]) -> list[tuple[int, int]]
     if len(set(rows)) == len(rows) and len(set(cols)) == len(cols):
         return list(edges)  # no pair has a rival (the usual case): every component is one pair
     chosen: list[tuple[int, int]] = []
-    for component in _components(edges):
+    for component in connected_components(edges):
         if len(component) == 1:
             chosen.append(component[0])
             continue

@@ -49,7 +49,7 @@ KINDS = ("tp", "fp", "fn")
 #: Upper bound on the entries of one chunk of the resample index / weights matrix.
 CHUNK_ELEMENTS = 1 << 20
 #: Upper bound on the resampled values held at once by :func:`f1_intervals` (cells x resamples).
-SAMPLE_ELEMENTS = 1 << 25
+SAMPLE_ELEMENTS = 1 << 23
 UNLOCATED = -1
 
 
@@ -155,6 +155,7 @@ class UnitCounts:
     cells: tuple[Cell, ...]
     rows: np.ndarray
     cols: np.ndarray
+    values: np.ndarray
 
 
 def unit_counts(
@@ -170,12 +171,11 @@ def unit_counts(
     cells = sorted({c for cs in per_outcome for c in cs}, key=_cell_order)
     column = {c: j for j, c in enumerate(cells)}
     kind = {k: i for i, k in enumerate(KINDS)}
-    rows, cols = [], []
-    for o, key, cs in zip(outcomes, keys, per_outcome):
-        for c in cs:
-            rows.append(row[key])
-            cols.append(3 * column[c] + kind[o.kind])
-    return UnitCounts(tuple(universe), tuple(cells), np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp))
+    width = 3 * len(cells)
+    flat = [row[key] * width + 3 * column[c] + kind[o.kind] for o, key, cs in zip(outcomes, keys, per_outcome) for c in cs]
+    found, values = np.unique(np.asarray(flat, dtype=np.int64), return_counts=True)
+    return UnitCounts(tuple(universe), tuple(cells), (found // max(width, 1)).astype(np.int32), (found % max(width, 1)).astype(np.int32),
+                      values.astype(np.int32))
 
 
 def table_of(parts: Sequence[UnitCounts], cells: Sequence[Cell] | None = None, *, sparse: bool = False) -> CountTable:
@@ -188,25 +188,28 @@ def table_of(parts: Sequence[UnitCounts], cells: Sequence[Cell] | None = None, *
         cells = sorted({c for part in parts for c in part.cells}, key=_cell_order)
     column = {c: j for j, c in enumerate(cells)}
     units: list[Hashable] = []
-    rows, cols = [], []
+    rows, cols, values = [], [], []
     for part in parts:
-        local = np.asarray([column.get(c, -1) for c in part.cells] or [-1], dtype=np.intp)
+        local = np.asarray([column.get(c, -1) for c in part.cells] or [-1], dtype=np.int64)
         mapped = local[part.cols // 3]
         keep = mapped >= 0
-        rows.append(part.rows[keep] + len(units))
+        rows.append(part.rows[keep].astype(np.int64) + len(units))
         cols.append(3 * mapped[keep] + part.cols[keep] % 3)
+        values.append(part.values[keep])
         units.extend(part.units)
-    row_index = np.concatenate(rows) if rows else np.zeros(0, dtype=np.intp)
-    col_index = np.concatenate(cols) if cols else np.zeros(0, dtype=np.intp)
+    row_index = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    col_index = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+    value = np.concatenate(values).astype(np.int64) if values else np.zeros(0, dtype=np.int64)
+    del rows, cols, values
     shape = (len(units), 3 * len(cells))
     if sparse:
         from scipy.sparse import csc_array
 
-        counts = csc_array((np.ones(len(row_index), dtype=np.int64), (row_index, col_index)), shape=shape)
+        counts = csc_array((value, (row_index, col_index)), shape=shape)
         counts.sum_duplicates()
     else:
         counts = np.zeros(shape[0] * shape[1], dtype=np.int64)
-        np.add.at(counts, row_index * shape[1] + col_index, 1)
+        np.add.at(counts, row_index * shape[1] + col_index, value)
         counts = counts.reshape(len(units), len(cells), 3)
     return CountTable(tuple(units), tuple(cells), counts)
 

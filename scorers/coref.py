@@ -57,7 +57,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-from scorers.assignment import maximum_assignment
+from scorers.assignment import connected_components, maximum_assignment
 
 
 Cluster = frozenset  # of hashable mention keys
@@ -327,29 +327,6 @@ def _phi4(al: _Alignment, i: int, j: int) -> tuple[int, int]:
     return 2 * al.overlap.get((i, j), 0), len(al.key[i]) + len(al.response[j])
 
 
-def _overlap_components(pairs: Iterable[tuple[int, int]]) -> list[list[tuple[int, int]]]:
-    """The overlapping (key, response) pairs grouped by connected component of the overlap graph."""
-    parent: dict[tuple[int, int], tuple[int, int]] = {}
-
-    def find(node: tuple[int, int]) -> tuple[int, int]:
-        root = node
-        while parent.setdefault(root, root) != root:
-            root = parent[root]
-        while parent[node] != root:
-            parent[node], node = root, parent[node]
-        return root
-
-    pairs = list(pairs)
-    for i, j in pairs:
-        a, b = find((0, i)), find((1, j))
-        if a != b:
-            parent[b] = a
-    groups: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-    for i, j in pairs:
-        groups[find((0, i))].append((i, j))
-    return list(groups.values())
-
-
 def _best_alignment_similarity(al: _Alignment, phi: Callable[[_Alignment, int, int], tuple[int, int]]) -> Fraction:
     """Total similarity of the optimal one-to-one key/response entity alignment.
 
@@ -358,7 +335,7 @@ def _best_alignment_similarity(al: _Alignment, phi: Callable[[_Alignment, int, i
     pair is that pair, and the assignment solver (`scorers.assignment`) runs only on the others.
     """
     chosen: list[tuple[int, int]] = []
-    for component in _overlap_components(al.overlap):
+    for component in connected_components(al.overlap):
         if len(component) == 1:
             chosen.append(component[0])
             continue

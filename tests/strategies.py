@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import gc
 import io
 import json
 import re
@@ -627,11 +628,20 @@ def permuted(draw, data: dict) -> dict:
 
 
 def run_cli(*argv: str) -> tuple[int, str, str]:
-    """`evbench ARGV` in-process: (exit status, stdout, stderr). Usage errors exit through SystemExit."""
+    """`evbench ARGV` in-process: (exit status, stdout, stderr). Usage errors exit through SystemExit.
+
+    The cyclic garbage collector is switched back on afterwards should a command leave it off
+    (`evbench score` pauses it while scoring; it once forgot to restore it, and thousands of
+    fuzzed runs in one process then grew to 12 GB). `test_gaming.py` checks the command itself.
+    """
     out, err = io.StringIO(), io.StringIO()
+    collecting = gc.isenabled()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             code = main(list(argv))
         except SystemExit as exc:
             code = exc.code
+        finally:
+            if collecting:
+                gc.enable()
     return code, out.getvalue(), err.getvalue()

@@ -151,3 +151,19 @@ def test_malformed_corpus_files_are_problems_not_tracebacks(name, content, messa
     assert message in caught.value.problems[0].message
     assert main(["validate", "--gold", str(root)]) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_unsafe_doc_id_in_manifest_is_refused(tmp_path):
+    """A manifest doc_id names a file under documents/: path traversal is refused, not followed."""
+    import json as _json
+
+    from conftest import make_corpus
+
+    root = make_corpus(tmp_path, {"d1": "زار لافروف وونسان."})
+    manifest = _json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    manifest["documents"][0]["doc_id"] = "../../etc/passwd"
+    (root / "manifest.json").write_text(_json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_corpus(root)
+    assert "unsafe document id" in str(caught.value)
+    assert "$.documents[0].doc_id" in str(caught.value)

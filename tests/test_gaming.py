@@ -295,6 +295,22 @@ def test_score_max_bytes_overrides_the_environment(tmp_path, monkeypatch):
     assert code == 0, err
 
 
+def test_in_process_score_leaves_the_garbage_collector_on(tmp_path):
+    """`benchmark.cli.main` is also an API (tests, notebooks): it must not leave the GC switched off."""
+    import gc
+
+    from benchmark.cli import main
+
+    pred = tmp_path / "pred.jsonl"
+    pred.write_bytes(padded_line(D0, 100))
+    assert gc.isenabled()
+    try:
+        main(["score", str(pred), "--format", "json", "--out", str(tmp_path / "r.json")])
+        assert gc.isenabled(), "evbench score left the cyclic garbage collector disabled"
+    finally:
+        gc.enable()
+
+
 @pytest.mark.parametrize("value", ["0", "-5", "1e6", "many"])
 def test_score_max_bytes_must_be_a_positive_number(value):
     code, _, err = S.run_cli("score", "x.json", "--max-bytes", value)

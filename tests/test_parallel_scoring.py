@@ -68,3 +68,15 @@ def test_summed_document_counts_are_the_counts_of_the_records(synth, unit):
     dense = count_table(run.outcomes, *units_of(run, corpus, unit), GROUPINGS)
     assert sparse.units == dense.units and sparse.cells == dense.cells
     assert (sparse.counts.toarray() == dense.matrix).all()
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_intervals_from_the_summary_equal_intervals_from_the_records(synth, unit):
+    from benchmark.intervals import IntervalSettings, add_intervals
+
+    corpus = load_corpus(synth["corpus"])
+    settings = IntervalSettings(level=0.9, resamples=60, seed=4, unit=unit)
+    summed = score_submission(synth["prediction"], synth["reference"], corpus, ScoreSettings(), unit=unit)
+    recorded = score_submission(synth["prediction"], synth["reference"], corpus, ScoreSettings())  # no unit: from run.outcomes
+    assert recorded.summary.unit is None
+    assert add_intervals(result_dict(summed), summed, corpus, settings) == add_intervals(result_dict(recorded), recorded, corpus, settings)

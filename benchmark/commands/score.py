@@ -7,6 +7,7 @@ import gc
 import json
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from benchmark.commands.validate import _positive_int
@@ -74,7 +75,28 @@ def _write(path: Path, text: str) -> None:
         raise InputError([Problem(str(path), "", f"cannot write the result: {exc.strerror}", "choose a writable --out path")]) from None
 
 
+@contextmanager
+def paused_gc():
+    """The cyclic garbage collector off within the block, restored after (``main`` is an API too).
+
+    Scoring builds millions of small acyclic records; the collector would find nothing to free
+    and, run again and again as they pile up, doubles the time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run(args: argparse.Namespace) -> int:
+    with paused_gc():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from benchmark.corpus import load_corpus
     from benchmark.explain import explain
     from benchmark.scoring import ScoreSettings, result_dict, score_submission
@@ -84,9 +106,6 @@ def run(args: argparse.Namespace) -> int:
     from benchmark.tables import render
 
     intervals, gated = interval_settings(args), gate_requested(args)
-    # Scoring builds millions of small acyclic records; the cyclic garbage collector would find
-    # nothing to free and, run again and again as they pile up, doubles the time: it is paused.
-    gc.disable()
     corpus = load_corpus(args.gold)
     settings = ScoreSettings(match=args.match, overlap_threshold=args.overlap_threshold, arg_match=args.arg_match)
     reference = Path(args.reference) if args.reference else None
