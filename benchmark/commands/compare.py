@@ -21,7 +21,6 @@ import argparse
 import json
 from pathlib import Path
 
-from scorers.matching import DEFAULT_OVERLAP_THRESHOLD, MATCH_MODES
 
 FORMATS = ("plain", "github", "latex", "json")
 TABLE_COREF = ("coref_within.conll",)
@@ -41,7 +40,7 @@ def _alpha(value: str) -> float:
 
 def add_parser(sub) -> None:
     from benchmark.cli import add_corpus_option
-    from benchmark.commands.score import threshold
+    from benchmark.commands.score import add_matching_options
     from benchmark.commands.validate import _positive_int
     from benchmark.intervals import add_resampling_options, count, level
 
@@ -49,10 +48,7 @@ def add_parser(sub) -> None:
     p.add_argument("a", metavar="A", help="first submission (the baseline side: differences are B - A)")
     p.add_argument("b", metavar="B", help="second submission")
     p.add_argument("--reference", metavar="REF", default=None, help="reference in submission format (default: the corpus gold)")
-    p.add_argument("--match", choices=MATCH_MODES, default="exact", help="span matching, as in `evbench score`")
-    p.add_argument("--overlap-threshold", type=threshold, default=DEFAULT_OVERLAP_THRESHOLD, metavar="T",
-                   help="Dice threshold for --match overlap (default 0.5)")
-    p.add_argument("--arg-match", choices=("span", "entity"), default="span", help="argument metrics shown in the table (JSON has both)")
+    add_matching_options(p, arg_match_help="argument metrics shown in the table (JSON has both)")
     p.add_argument("--format", choices=FORMATS, default="plain", help="plain / github / latex table, or json")
     p.add_argument("--out", metavar="FILE", default=None, help="also write the JSON result here")
     p.add_argument("--ci", type=level, default=0.95, metavar="LEVEL", help="level of the difference's bootstrap interval (default 0.95)")

@@ -10,22 +10,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from scorers.matching import DEFAULT_OVERLAP_THRESHOLD, MATCH_MODES
 
 
 def add_parser(sub) -> None:
     from benchmark.cli import add_corpus_option
-    from benchmark.commands.score import threshold
+    from benchmark.commands.score import add_matching_options
 
     p = sub.add_parser("report", help="write an HTML error-analysis report (documents with highlighted triggers, summary, clusters)")
     p.add_argument("pred", metavar="PRED", help="submission file (.json or .jsonl)")
     p.add_argument("--reference", metavar="REF", default=None, help="reference in submission format (default: the corpus gold)")
-    p.add_argument("--match", choices=MATCH_MODES, default="exact",
-                   help="span matching: exact offsets, Dice overlap, overlap + Arabic normalisation, or offset-free text (lenient)")
-    p.add_argument("--overlap-threshold", type=threshold, default=DEFAULT_OVERLAP_THRESHOLD, metavar="T",
-                   help="Dice threshold for --match overlap (default 0.5)")
-    p.add_argument("--arg-match", choices=("span", "entity"), default="span",
-                   help="argument matching shown in the table and the argument details")
+    add_matching_options(p, arg_match_help="argument matching shown in the table and the argument details")
     p.add_argument("-o", "--out", metavar="FILE", required=True, help="the HTML file to write (nothing is written on invalid input)")
     add_corpus_option(p)
     p.set_defaults(run=run)

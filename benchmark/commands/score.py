@@ -38,6 +38,15 @@ def jobs(value: str) -> int:
     return number or (os.cpu_count() or 1)
 
 
+def add_matching_options(p: argparse.ArgumentParser, *, arg_match_help: str) -> None:
+    """--match, --overlap-threshold and --arg-match, shared by every command that scores."""
+    p.add_argument("--match", choices=MATCH_MODES, default="exact",
+                   help="span matching: exact offsets, Dice overlap, overlap + Arabic normalisation, or offset-free text (lenient)")
+    p.add_argument("--overlap-threshold", type=threshold, default=DEFAULT_OVERLAP_THRESHOLD, metavar="T",
+                   help="Dice threshold for --match overlap (default 0.5)")
+    p.add_argument("--arg-match", choices=("span", "entity"), default="span", help=arg_match_help)
+
+
 def add_parser(sub) -> None:
     from benchmark.cli import add_corpus_option
     from benchmark.gating import add_gate_options
@@ -46,12 +55,7 @@ def add_parser(sub) -> None:
     p = sub.add_parser("score", help="score a submission (event triggers, arguments, realis, event coreference) against the gold")
     p.add_argument("pred", metavar="PRED", help="submission file (.json or .jsonl)")
     p.add_argument("--reference", metavar="REF", default=None, help="reference in submission format (default: the corpus gold)")
-    p.add_argument("--match", choices=MATCH_MODES, default="exact",
-                   help="span matching: exact offsets, Dice overlap, overlap + Arabic normalisation, or offset-free text (lenient)")
-    p.add_argument("--overlap-threshold", type=threshold, default=DEFAULT_OVERLAP_THRESHOLD, metavar="T",
-                   help="Dice threshold for --match overlap (default 0.5)")
-    p.add_argument("--arg-match", choices=("span", "entity"), default="span",
-                   help="argument matching shown in tables: own span, or any mention of the gold entity (JSON has both)")
+    add_matching_options(p, arg_match_help="argument matching shown in tables: own span, or any mention of the gold entity (JSON has both)")
     p.add_argument("--format", choices=FORMATS, default="plain", help="plain / github / latex tables, or json")
     p.add_argument("--out", metavar="FILE", default=None, help="also write the JSON result here (nothing is written on invalid input)")
     p.add_argument("--by", action="append", choices=("type", "doc", "realis"), default=[], help="add a breakdown table (repeatable)")
