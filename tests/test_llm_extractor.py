@@ -312,3 +312,16 @@ def test_find_span_whole_words_in_reading_order():
     assert find_span("ووصل الوزير", "وصل", 0, forward=True) == (0, 4)  # widened to the whole word
     assert find_span("لقاءً مع", "لقاء", 0, forward=True) == (0, 5)  # tanwin belongs to the word
     assert find_span(text, "اجتماع", 0, forward=True) is None
+
+
+def test_api_key_is_refused_on_the_command_line(capsys):
+    """Keys only from the environment: `-O api_key=...` exits 2 before anything runs."""
+    from benchmark.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run", "--extractor", "llm", "-O", "api_key=sk-secret-123"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "EVBENCH_LLM_API_KEY" in err
+    assert "Traceback" not in err
+    assert "sk-secret-123" not in err

@@ -7,11 +7,18 @@ import sys
 from pathlib import Path
 
 
+SECRET_OPTIONS = frozenset({"api_key", "key", "token"})
+
+
 def _key_value(text: str) -> tuple[str, str]:
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
         raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
-    return key.strip().replace("-", "_"), value
+    key = key.strip().replace("-", "_")
+    if key in SECRET_OPTIONS:
+        # Never on the command line: shell history and the process list would keep it.
+        raise argparse.ArgumentTypeError(f"{key} is not accepted on the command line; set EVBENCH_LLM_API_KEY in the environment")
+    return key, value
 
 
 def add_parser(sub) -> None:
