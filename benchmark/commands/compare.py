@@ -18,7 +18,6 @@ left out.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 
@@ -163,7 +162,7 @@ def render(result: dict, fmt: str, arg_match: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from benchmark.commands.score import _write
+    from benchmark.commands.score import emit_result
     from benchmark.corpus import load_corpus
     from benchmark.scoring import ScoreSettings, score_submission
     from benchmark.submission import submission_size_limit
@@ -175,11 +174,5 @@ def run(args: argparse.Namespace) -> int:
         run_a = score_submission(Path(args.a), reference, corpus, settings)
         run_b = score_submission(Path(args.b), reference, corpus, settings)
     result = comparison_dict(run_a, run_b, corpus, args, (args.a, args.b))
-    as_json = json.dumps(result, ensure_ascii=False, indent=1) + "\n"
-    if args.out:
-        _write(Path(args.out), as_json)
-    if args.format == "json":
-        print(as_json, end="")
-    else:
-        print(render(result, args.format, args.arg_match))
+    emit_result(result, args.out, args.format, lambda: render(result, args.format, args.arg_match))
     return 0

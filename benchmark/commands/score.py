@@ -70,6 +70,17 @@ def add_parser(sub) -> None:
     p.set_defaults(run=run)
 
 
+def emit_result(result: dict, out: str | None, fmt: str, render_tables) -> None:
+    """Write the JSON result to `out` (if given) and print it, or the rendered tables, to stdout."""
+    as_json = json.dumps(result, ensure_ascii=False, indent=1) + "\n"
+    if out:
+        _write(Path(out), as_json)
+    if fmt == "json":
+        print(as_json, end="")
+    else:
+        print(render_tables())
+
+
 def _write(path: Path, text: str) -> None:
     from benchmark.problems import InputError, Problem
 
@@ -125,13 +136,7 @@ def _run(args: argparse.Namespace) -> int:
     verdict = None
     if gated:
         verdict, result["gate"] = run_gate(result, args)
-    as_json = json.dumps(result, ensure_ascii=False, indent=1) + "\n"
-    if args.out:
-        _write(Path(args.out), as_json)
-    if args.format == "json":
-        print(as_json, end="")
-    else:
-        print(render(result, args.format, args.by, explanations))
+    emit_result(result, args.out, args.format, lambda: render(result, args.format, args.by, explanations))
     if verdict is not None:
         block, log = report(verdict, result["gate"], args.format)
         # The gate table follows the score tables (on stderr with --format json: stdout stays pure JSON).
