@@ -9,14 +9,13 @@ and records the settings (``settings.ci``, ``settings.resamples``, ``settings.se
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Hashable
-from dataclasses import dataclass
 
 from benchmark.corpus import Corpus
+from benchmark.interval_options import IntervalSettings, add_interval_options, add_resampling_options, count, interval_settings, level  # noqa: F401 (re-exported)
 from benchmark.problems import InputError, Problem
 from benchmark.scoring import ScoreRun
-from scorers.bootstrap import UNITS, UNLOCATED, CountTable, Unit, bootstrap, count_table, f1_intervals, percentile_interval, table_of, unit_keys
+from scorers.bootstrap import UNLOCATED, CountTable, Unit, bootstrap, count_table, f1_intervals, percentile_interval, table_of, unit_keys
 from scorers.coref_resampling import CorefCountMatrix, count_matrix, f1_statistic, within_document_counts
 from scorers.event_coref import MEASURES
 from scorers.events import GROUPINGS
@@ -26,68 +25,6 @@ from scorers.sentences import split_sentences
 METHOD = "percentile bootstrap over resampled units (Efron & Tibshirani 1993)"
 COREF_NOTE = ("coref_within.* intervals resample documents (coreference does not decompose below documents);"
               " coref_cross.* has no interval (one corpus-wide partition, not additive over documents)")
-
-
-@dataclass(frozen=True)
-class IntervalSettings:
-    """What the intervals depend on besides the data; recorded in ``settings``."""
-
-    level: float = 0.95
-    resamples: int = 1000
-    seed: int = 0
-    unit: Unit = "sentence"
-
-    def to_dict(self) -> dict:
-        return {"ci": self.level, "resamples": self.resamples, "seed": self.seed, "unit": self.unit}
-
-
-def level(value: str) -> float:
-    """argparse type for --ci: a confidence level in (0, 1)."""
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if not 0 < number < 1:
-        raise argparse.ArgumentTypeError(f"a confidence level in (0, 1) such as 0.95, got {value}")
-    return number
-
-
-def count(value: str) -> int:
-    """argparse type for --resamples / --trials: a positive integer."""
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return number
-
-
-def add_resampling_options(parser: argparse.ArgumentParser, *, default_resamples: int | None = 1000, default_unit: str | None = "sentence") -> None:
-    """--resamples, --seed, --unit (shared by `score --ci` and `compare`)."""
-    parser.add_argument("--resamples", type=count, default=default_resamples, metavar="N", help="bootstrap resamples (default 1000)")
-    parser.add_argument("--seed", type=int, default=None if default_resamples is None else 0, metavar="S",
-                        help="random seed; the same seed gives byte-identical output (default 0)")
-    parser.add_argument("--unit", choices=UNITS, default=default_unit,
-                        help="what is resampled: sentences of the scored text (default), whole documents, or events")
-
-
-def add_interval_options(parser: argparse.ArgumentParser) -> None:
-    g = parser.add_argument_group("confidence intervals (opt-in)")
-    g.add_argument("--ci", type=level, default=None, metavar="LEVEL",
-                   help="add bootstrap percentile intervals at this level (e.g. 0.95) to every F1")
-    add_resampling_options(g, default_resamples=None, default_unit=None)
-
-
-def interval_settings(args: argparse.Namespace) -> IntervalSettings | None:
-    """The --ci settings, or None without --ci (then --resamples / --seed / --unit are bad input)."""
-    if args.ci is None:
-        given = [f"--{name}" for name in ("resamples", "seed", "unit") if getattr(args, name) is not None]
-        if given:
-            raise InputError([Problem(given[0], "", f"{', '.join(given)}: used only with --ci (confidence intervals)", "add --ci 0.95 or drop the option")])
-        return None
-    return IntervalSettings(level=args.ci, resamples=args.resamples or 1000, seed=0 if args.seed is None else args.seed,
-                            unit=args.unit or "sentence")
 
 
 def sentence_ranges(corpus: Corpus, doc_ids) -> dict[str, list[tuple[int, int]]]:

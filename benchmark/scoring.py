@@ -16,20 +16,23 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from benchmark import __version__
 from benchmark.coref_results import coref_section
 from benchmark.corpus import Corpus
 from benchmark.problems import InputError, Problem
 from benchmark.submission import load_reference, load_submission
-from scorers.bootstrap import Unit, UnitCounts, unit_counts, unit_keys
-from scorers.coref_resampling import within_document_counts
 from scorers.events import GROUPINGS, Outcome, confusion_counts, confusion_matrix, count_cells, macro_average_of, prf_by_cell
 from scorers.matching import DEFAULT_OVERLAP_THRESHOLD, make_matcher
 from scorers.model import Annotation, DocumentAnnotation, Span
 from scorers.prf import PRF
 from scorers.matching import SpanMatcher
 from scorers.registry import METRICS, ArgMatch, score, score_document
+
+if TYPE_CHECKING:  # numpy-backed; imported only when intervals are asked for
+    from scorers.bootstrap import UnitCounts
+    from scorers.units import Unit
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,8 @@ def summarize_document(pred: DocumentAnnotation, ref: DocumentAnnotation, matche
     summary = Summary(count_cells(outcomes), confusion_counts(outcomes), unit)
     if unit is not None:
         from benchmark.intervals import sentence_ranges
+        from scorers.bootstrap import unit_counts, unit_keys
+        from scorers.coref_resampling import within_document_counts
 
         sentences = sentence_ranges(corpus, [ref.doc_id]) if unit == "sentence" else None
         keys, universe = unit_keys(outcomes, unit, documents=[ref.doc_id], sentences=sentences)

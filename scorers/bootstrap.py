@@ -42,9 +42,8 @@ from typing import Literal
 import numpy as np
 
 from scorers.events import Cell, Outcome, cells_of
+from scorers.units import UNITS, Unit  # noqa: F401 (re-exported)
 
-Unit = Literal["sentence", "doc", "event"]
-UNITS: tuple[Unit, ...] = ("sentence", "doc", "event")
 KINDS = ("tp", "fp", "fn")
 #: Upper bound on the entries of one chunk of the resample index / weights matrix.
 CHUNK_ELEMENTS = 1 << 20

@@ -228,6 +228,8 @@ def group_by_doc(o: Outcome) -> str:
     return o.doc_id
 
 
+#: The breakdowns of a result. A grouping must be a function of the record's document and its item's
+#: event only (:func:`count_cells` asks it once per event).
 GROUPINGS: dict[str, Callable[[Outcome], str]] = {"type": group_by_type, "doc": group_by_doc, "realis": group_by_realis}
 
 
@@ -254,14 +256,21 @@ def count_cells(outcomes: Iterable[Outcome], groupings: Mapping[str, Callable[[O
     The counts of :func:`tally` and :func:`tally_by` in one additive table: the counts of two
     sets of documents add up (``Counter`` addition), so a corpus is summarised document by
     document, in any number of processes, and read with :func:`prf_by_cell`.
+
+    Every grouping is a function of the record's document and of the event its item belongs to
+    (type, realis, document), so the records are first counted per (metric, kind, event), in
+    one pass that calls no grouping, and each grouping is then asked once per distinct event
+    instead of once per record (a document has ~30 records per event).
     """
+    outcomes = outcomes if isinstance(outcomes, (list, tuple)) else list(outcomes)
+    keys = [(o.metric, o.kind, id((o.ref or o.pred).event)) for o in outcomes]  # type: ignore[union-attr]
+    sample = dict(zip((event for _, _, event in keys), outcomes))  # a record of each event (any will do)
     groups = tuple(groupings.items())
-    # Count the distinct (metric, kind, groups) first: far fewer than records, then spread into cells.
-    distinct = Counter((o.metric, o.kind, *(group(o) for _, group in groups)) for o in outcomes)
+    named = {event: tuple(group(o) for _, group in groups) for event, o in sample.items()}
     counts: Counter = Counter()
-    for (metric, kind, *found), n in distinct.items():
+    for (metric, kind, event), n in Counter(keys).items():
         counts[(metric, None, None), kind] += n
-        for (by, _), group_name in zip(groups, found):
+        for (by, _), group_name in zip(groups, named[event]):
             counts[(metric, by, group_name), kind] += n
     return counts
 

@@ -8,7 +8,10 @@ import random
 import numpy as np
 import pytest
 
-from scorers.assignment import connected_components, maximum_assignment
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scorers.assignment import best_pairs_if_disjoint, connected_components, maximum_assignment
 
 
 def brute_force_best(rows, cols, weights) -> float:
@@ -29,7 +32,7 @@ def test_total_weight_is_optimal_and_one_to_one(seed):
         weights = {(r, c): rng.choice([1.0, 1.5, 2.0]) for r in rows for c in cols if rng.random() < 0.5}
         pairs = maximum_assignment(rows, cols, weights)
         assert len({r for r, _ in pairs}) == len(pairs) == len({c for _, c in pairs})
-        assert len(pairs) == min(len(rows), len(cols))
+        assert len(pairs) <= min(len(rows), len(cols))
         assert sum(weights.get(p, 0.0) for p in pairs) == pytest.approx(brute_force_best(rows, cols, weights))
 
 
@@ -60,3 +63,35 @@ def test_matches_scipy_on_a_dense_matrix():
         matrix[i, j] = w
     rows, cols = linear_sum_assignment(matrix, maximize=True)
     assert maximum_assignment(list(range(12)), list(range(15)), weights) == list(zip(rows.tolist(), cols.tolist()))
+
+
+weights_strategy = st.dictionaries(
+    st.tuples(st.integers(0, 4), st.integers(0, 4)), st.sampled_from([0.5, 1.0, 1.5, 2.0]), max_size=12
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(weights_strategy)
+def test_pairs_read_off_without_search_are_optimal(weights):
+    """When the row (or column) maxima do not collide, taking them is an optimum (sum of maxima is a bound)."""
+    rows = sorted({r for r, _ in weights})
+    cols = sorted({c for _, c in weights})
+    found = best_pairs_if_disjoint(rows, cols, weights)
+    if found is None or not rows:
+        return
+    assert len({r for r, _ in found}) == len(found) == len({c for _, c in found})
+    assert all(pair in weights for pair in found)
+    assert [r for r, _ in found] == sorted(r for r, _ in found)  # row order
+    assert sum(weights[p] for p in found) == pytest.approx(brute_force_best(rows, cols, weights))
+
+
+def test_pairs_read_off_hand_computed():
+    # Row maxima r1 -> c1 (3), r2 -> c2 (2) are disjoint: optimal, no solver.
+    assert best_pairs_if_disjoint(["r1", "r2"], ["c1", "c2"], {("r1", "c1"): 3.0, ("r1", "c2"): 1.0, ("r2", "c2"): 2.0}) == [("r1", "c1"), ("r2", "c2")]
+    # Ties: r1 may take c1 or c2 (both 1.0); r2 only c1; rows in order: r1 takes c1, r2 is left
+    # without its maximum, so rows fail; columns: c1's maximum is r1 or r2 (tie) -> r1, c2's is r1 (taken): fail.
+    assert best_pairs_if_disjoint(["r1", "r2"], ["c1", "c2"], {("r1", "c1"): 1.0, ("r1", "c2"): 1.0, ("r2", "c1"): 1.0}) is None
+    # A collision: both rows want c1 most; the columns' maxima (c1 -> r1, c2 -> r2) are disjoint.
+    assert best_pairs_if_disjoint(["r1", "r2"], ["c1", "c2"], {("r1", "c1"): 3.0, ("r2", "c1"): 2.0, ("r2", "c2"): 1.0}) == [("r1", "c1"), ("r2", "c2")]
+    # Both collide: r1, r2 both want c1; c1 wants r1, c2 wants r1 -> a solver must choose.
+    assert best_pairs_if_disjoint(["r1", "r2"], ["c1", "c2"], {("r1", "c1"): 3.0, ("r1", "c2"): 2.0, ("r2", "c1"): 2.0}) is None

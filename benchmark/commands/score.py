@@ -50,7 +50,7 @@ def add_matching_options(p: argparse.ArgumentParser, *, arg_match_help: str) -> 
 def add_parser(sub) -> None:
     from benchmark.cli import add_corpus_option
     from benchmark.gating import add_gate_options
-    from benchmark.intervals import add_interval_options
+    from benchmark.interval_options import add_interval_options
 
     p = sub.add_parser("score", help="score a submission (event triggers, arguments, realis, event coreference) against the gold")
     p.add_argument("pred", metavar="PRED", help="submission file (.json or .jsonl)")
@@ -113,11 +113,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from benchmark.corpus import load_corpus
-    from benchmark.explain import explain
     from benchmark.scoring import ScoreSettings, result_dict, score_submission
     from benchmark.submission import submission_size_limit
     from benchmark.gating import gate_requested, report, run_gate
-    from benchmark.intervals import add_intervals, interval_settings
+    from benchmark.interval_options import interval_settings
     from benchmark.tables import render
 
     intervals, gated = interval_settings(args), gate_requested(args)
@@ -128,10 +127,14 @@ def _run(args: argparse.Namespace) -> int:
         scored = score_submission(Path(args.pred), reference, corpus, settings,
                                   unit=intervals.unit if intervals is not None else None, jobs=args.jobs)
     result = result_dict(scored)
-    explanations = explain(scored, corpus) if args.explain else None
-    if explanations is not None:
-        result["explain"] = explanations
+    explanations = None
+    if args.explain:
+        from benchmark.explain import explain
+
+        explanations = result["explain"] = explain(scored, corpus)
     if intervals is not None:
+        from benchmark.intervals import add_intervals  # numpy: only when asked for
+
         add_intervals(result, scored, corpus, intervals)
     verdict = None
     if gated:
