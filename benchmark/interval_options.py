@@ -7,6 +7,7 @@ run without --ci, does not import numpy: `evbench score` starts in about a quart
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from benchmark.problems import InputError, Problem
@@ -26,15 +27,23 @@ class IntervalSettings:
         return {"ci": self.level, "resamples": self.resamples, "seed": self.seed, "unit": self.unit}
 
 
-def level(value: str) -> float:
-    """argparse type for --ci: a confidence level in (0, 1)."""
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if not 0 < number < 1:
-        raise argparse.ArgumentTypeError(f"a confidence level in (0, 1) such as 0.95, got {value}")
-    return number
+def fraction(what: str, example: str) -> Callable[[str], float]:
+    """An argparse type for a number strictly between 0 and 1 (a level such as 0.95, an alpha such as 0.05)."""
+
+    def parse(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+        if not 0 < number < 1:
+            raise argparse.ArgumentTypeError(f"{what} in (0, 1) such as {example}, got {value}")
+        return number
+
+    return parse
+
+
+#: argparse type for --ci: a confidence level in (0, 1).
+level = fraction("a confidence level", "0.95")
 
 
 def count(value: str) -> int:

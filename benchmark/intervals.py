@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 
 from benchmark.corpus import Corpus
-from benchmark.interval_options import IntervalSettings, add_interval_options, add_resampling_options, count, interval_settings, level  # noqa: F401 (re-exported)
-from benchmark.problems import InputError, Problem
+from benchmark.interval_options import IntervalSettings
 from benchmark.scoring import ScoreRun
 from scorers.bootstrap import UNLOCATED, CountTable, Unit, bootstrap, count_table, f1_intervals, percentile_interval, table_of, unit_keys
 from scorers.coref_resampling import CorefCountMatrix, count_matrix, f1_statistic, within_document_counts

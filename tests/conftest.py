@@ -12,6 +12,7 @@ import shutil
 from collections import defaultdict
 from pathlib import Path
 
+from benchmark.cli import main
 from benchmark.corpus import default_gold_dir
 from scorers.model import Annotation, Argument, DocumentAnnotation, Entity, EventMention, Span
 
@@ -83,3 +84,13 @@ def ann(*events: EventMention, entities: dict[str, tuple[Entity, ...]] | None = 
         grouped[e.doc_id].append(e)
     doc_ids = sorted(set(docs) | set(grouped))
     return Annotation({d: DocumentAnnotation(d, tuple(grouped[d]), (entities or {}).get(d, ())) for d in doc_ids})
+
+
+def run_cli(capsys, *args: str) -> tuple[int, str, str]:
+    """Exit code, stdout, stderr of `evbench ARGS` (argparse usage errors exit through SystemExit)."""
+    try:
+        code = main([*map(str, args)])
+    except SystemExit as exc:
+        code = exc.code  # type: ignore[assignment]
+    out = capsys.readouterr()
+    return code, out.out, out.err

@@ -9,11 +9,10 @@ import numpy as np
 import pytest
 
 import scorers.bootstrap as bootstrap_module
-from benchmark.cli import main
 from benchmark.corpus import load_corpus
 from benchmark.intervals import IntervalSettings, add_intervals, coref_matrix
 from benchmark.scoring import ScoreSettings, result_dict, score_submission
-from conftest import ann, ev
+from conftest import ann, ev, run_cli
 from scorers.bootstrap import (
     UNITS, bootstrap_f1, count_table, f1_of, nan_mean, percentile_interval, resample_indices, unit_keys,
 )
@@ -203,16 +202,6 @@ def test_coref_statistic_reproduces_the_within_document_scores(lexicon):
         assert value == pytest.approx(result["metrics"][f"coref_within.{measure}"]["f1"], abs=1e-12)
 
 
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    """Exit code, stdout, stderr of `evbench ARGS` (argparse usage errors exit through SystemExit)."""
-    try:
-        code = main([*map(str, args)])
-    except SystemExit as exc:
-        code = exc.code  # type: ignore[assignment]
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
 def test_ci_is_opt_in_and_the_default_json_is_unchanged(capsys):
     code, out, _ = run_cli(capsys, "score", LEXICON, "--format", "json")
     assert code == 0
@@ -234,8 +223,11 @@ def test_fixed_seed_gives_byte_identical_json(capsys):
 def test_tables_show_intervals(capsys):
     code, out, _ = run_cli(capsys, "score", LEXICON, "--ci", "0.9", *FAST, "--unit", "doc", "--by", "type")
     assert code == 0
+    _, as_json, _ = run_cli(capsys, "score", LEXICON, "--ci", "0.9", *FAST, "--unit", "doc", "--format", "json")
+    tri_c = json.loads(as_json)["metrics"]["tri_c"]
+    low, high = (100 * x for x in tri_c["ci"])
     row = next(line for line in out.splitlines() if line.startswith("tri_c "))
-    assert "91.3 [" in row and "], " not in row.split("[")[0]
+    assert f"{100 * tri_c['f1']:.1f} [{low:.1f}, {high:.1f}]" in row
     assert "90% bootstrap percentile intervals, 200 resamples of 5 doc units, seed 0" in out
 
 

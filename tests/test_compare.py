@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from benchmark.cli import main
 from scorers.bootstrap import CountTable, f1_of
 from scorers.significance import compare, randomization_deltas, swap_indicators
+from conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 LEXICON = ROOT / "submissions" / "lexicon.json"
@@ -74,15 +74,6 @@ def test_vectorised_randomisation_equals_a_slow_loop_with_the_same_swaps():
 
 
 # --- evbench compare -------------------------------------------------------------------------
-
-
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        code = main([*map(str, args)])
-    except SystemExit as exc:
-        code = exc.code  # type: ignore[assignment]
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_compare_lexicon_with_the_second_annotation(capsys):

@@ -9,6 +9,7 @@ import pytest
 
 from benchmark.cli import main
 from scorers.gate import GateError, evaluate, gate_metrics
+from conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 LEXICON = ROOT / "submissions" / "lexicon.json"
@@ -63,15 +64,6 @@ def test_unknown_or_missing_metrics_are_bad_input():
 
 
 # --- evbench score --baseline ----------------------------------------------------------------
-
-
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        code = main([*map(str, args)])
-    except SystemExit as exc:
-        code = exc.code  # type: ignore[assignment]
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.fixture(scope="module")

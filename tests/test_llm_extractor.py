@@ -17,7 +17,7 @@ import pytest
 
 from benchmark.cli import main
 from benchmark.extractors.base import ExtractorError
-from benchmark.extractors.llm import LLMExtractor, drop_trailing_commas, find_span, outermost_json, parse_json_answer, strip_fences
+from benchmark.extractors.llm import LLMExtractor, find_span, parse_json_answer
 from benchmark.problems import InputError
 from conftest import make_corpus
 
@@ -282,25 +282,16 @@ def test_cli_run_never_shows_the_key(monkeypatch, tmp_path, capsys):
 # --- repair and offsets, without a server ---------------------------------------------------
 
 
-def test_strip_fences():
-    assert strip_fences('```json\n{"a": 1}\n```') == '{"a": 1}\n'
-    assert strip_fences('no fences {"a": 1}') == 'no fences {"a": 1}'
-
-
-def test_outermost_json_respects_strings():
-    assert outermost_json('text {"a": "}{", "b": [1, 2]} tail {"c": 3}') == '{"a": "}{", "b": [1, 2]}'
-    assert outermost_json("[1, [2]] and more") == "[1, [2]]"
-    assert outermost_json("nothing here") is None
-
-
-def test_drop_trailing_commas_only_outside_strings():
-    assert drop_trailing_commas('{"a": [1, 2, ], "b": ",]",}') == '{"a": [1, 2 ], "b": ",]"}'
-
-
 def test_parse_json_answer_reports_repair():
     assert parse_json_answer('{"events": []}') == ({"events": []}, False)
     assert parse_json_answer('```\n[{"type": "X",},]\n```') == ([{"type": "X"}], True)
     assert parse_json_answer("{broken") == (None, True)
+    assert parse_json_answer("Sorry, I found no events.") == (None, True)
+    # Prose and fences around the object, trailing commas inside it, strings with brackets kept.
+    answer = 'Here you go:\n```json\n{"events": [{"type": "Contact.Meet", "trigger": "}{",},],}\n```\nThanks'
+    assert parse_json_answer(answer) == ({"events": [{"type": "Contact.Meet", "trigger": "}{"}]}, True)
+    # A truncated answer keeps what was complete.
+    assert parse_json_answer('{"events": [{"type": "Life.Die", "trigger": "قتل"}') == ({"events": [{"type": "Life.Die", "trigger": "قتل"}]}, True)
 
 
 def test_find_span_whole_words_in_reading_order():

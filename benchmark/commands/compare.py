@@ -27,21 +27,11 @@ CITATION = ("paired bootstrap: Koehn 2004, Berg-Kirkpatrick et al. 2012; approxi
             " Riezler & Maxwell 2005; see Dror et al. 2018")
 
 
-def _alpha(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if not 0 < number < 1:
-        raise argparse.ArgumentTypeError(f"a significance level in (0, 1) such as 0.05, got {value}")
-    return number
-
-
 def add_parser(sub) -> None:
     from benchmark.cli import add_corpus_option
     from benchmark.commands.score import add_matching_options
     from benchmark.commands.validate import _positive_int
-    from benchmark.interval_options import add_resampling_options, count, level
+    from benchmark.interval_options import add_resampling_options, count, fraction, level
 
     p = sub.add_parser("compare", help="compare two systems on the same reference: F1 differences, paired bootstrap and randomisation tests")
     p.add_argument("a", metavar="A", help="first submission (the baseline side: differences are B - A)")
@@ -53,7 +43,7 @@ def add_parser(sub) -> None:
     p.add_argument("--ci", type=level, default=0.95, metavar="LEVEL", help="level of the difference's bootstrap interval (default 0.95)")
     add_resampling_options(p)
     p.add_argument("--trials", type=count, default=1000, metavar="N", help="approximate-randomisation trials (default 1000)")
-    p.add_argument("--alpha", type=_alpha, default=0.05, help="significance level of the verdict column (default 0.05)")
+    p.add_argument("--alpha", type=fraction("a significance level", "0.05"), default=0.05, help="significance level of the verdict column (default 0.05)")
     p.add_argument("--max-bytes", type=_positive_int, default=None,
                    help="largest submission or --reference file accepted (default 64 MiB or $EVBENCH_MAX_BYTES)")
     add_corpus_option(p)

@@ -95,77 +95,23 @@ def build_user_prompt(text: str) -> str:
 # JSON repair
 
 
-def strip_fences(text: str) -> str:
-    """Remove Markdown code fences (```json ... ```) around or inside an answer."""
-    match = re.search(r"```[A-Za-z0-9_-]*\s*\n?(.*?)```", text, re.S)
-    return match.group(1) if match else text
-
-
-def outermost_json(text: str) -> str | None:
-    """The stretch from the first ``{`` or ``[`` to its matching close (strings respected)."""
-    starts = [i for i in (text.find("{"), text.find("[")) if i >= 0]
-    if not starts:
-        return None
-    start = min(starts)
-    depth, in_string, escaped = 0, False, False
-    for i in range(start, len(text)):
-        ch = text[i]
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "{[":
-            depth += 1
-        elif ch in "}]":
-            depth -= 1
-            if depth == 0:
-                return text[start : i + 1]
-    return text[start:]  # unbalanced: let the parser report it
-
-
-def drop_trailing_commas(text: str) -> str:
-    """Remove commas directly before ``}`` or ``]`` (outside strings)."""
-    out: list[str] = []
-    in_string, escaped = False, False
-    for i, ch in enumerate(text):
-        if in_string:
-            out.append(ch)
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-            continue
-        if ch == '"':
-            in_string = True
-        elif ch == ",":
-            rest = text[i + 1 :].lstrip()
-            if rest[:1] in ("}", "]"):
-                continue
-        out.append(ch)
-    return "".join(out)
-
-
 def parse_json_answer(text: str) -> tuple[object | None, bool]:
-    """Parse a model's answer; return (value or None, whether a repair was needed)."""
+    """Parse a model's answer; return (value or None, whether a repair was needed).
+
+    Answers that are not plain JSON (code fences, prose around the object, trailing commas, a
+    truncated tail) are mended by ``json_repair``, a maintained library made for LLM output.
+    A mended value counts only if it is an object or a list of objects (the shapes an answer
+    may have); anything else (``json_repair`` turns ``{broken`` into ``["broken"]``) is None.
+    """
     try:
         return json.loads(text), False
     except (json.JSONDecodeError, TypeError):
         pass
-    candidate = outermost_json(strip_fences(text))
-    if candidate is None:
-        return None, True
-    for attempt in (candidate, drop_trailing_commas(candidate)):
-        try:
-            return json.loads(attempt), True
-        except json.JSONDecodeError:
-            continue
+    from json_repair import repair_json
+
+    value = repair_json(text, return_objects=True)
+    if isinstance(value, dict) or (isinstance(value, list) and value and all(isinstance(v, dict) for v in value)):
+        return value, True
     return None, True
 
 
