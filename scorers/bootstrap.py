@@ -47,7 +47,7 @@ KINDS = ("tp", "fp", "fn")
 #: Upper bound on the entries of one chunk of the resample index / weights matrix.
 CHUNK_ELEMENTS = 1 << 20
 #: Upper bound on the resampled values held at once by :func:`f1_intervals` (cells x resamples).
-SAMPLE_ELEMENTS = 1 << 23
+SAMPLE_ELEMENTS = 1 << 21
 UNLOCATED = -1
 
 
@@ -283,8 +283,20 @@ def bootstrap(
         flat = counts.reshape(n_units, -1).astype(np.float64)
     else:  # a scipy sparse matrix (units x k): the product stays as cheap as the counts are sparse
         flat = counts.tocsr().astype(np.float64)
-    parts = [statistic(np.asarray(weights_of(idx, n_units) @ flat)) for idx in resample_indices(n_units, resamples, seed)]
-    return np.concatenate(parts, axis=0)
+    out: np.ndarray | None = None
+    done = 0
+    # The summed counts of a chunk are rows x k floats, and the statistic makes a few temporaries
+    # of that size: rows are taken a few at a time so that they stay within CHUNK_ELEMENTS too
+    # (the draws themselves, and so every number, do not depend on this split).
+    step = max(1, CHUNK_ELEMENTS // max(flat.shape[1], 1))
+    for idx in resample_indices(n_units, resamples, seed):
+        for a in range(0, len(idx), step):
+            part = statistic(np.asarray(weights_of(idx[a : a + step], n_units) @ flat))
+            if out is None:  # filled in place: no list of parts to concatenate
+                out = np.empty((resamples, *part.shape[1:]), dtype=part.dtype)
+            out[done : done + len(part)] = part
+            done += len(part)
+    return out  # type: ignore[return-value]
 
 
 def prf_statistic(n_cells: int) -> Callable[[np.ndarray], np.ndarray]:
