@@ -79,11 +79,16 @@ class Summary:
     #: With ``unit``: each document's within-document coreference counts (for their intervals).
     coref_counts: dict = field(default_factory=dict)
 
+    #: One tuple per distinct cell of ``units``: every document's unit counts name the same
+    #: corpus, type and realis cells, which would otherwise be held once per document.
+    shared_cells: dict = field(default_factory=dict, repr=False)
+
     def add(self, other: Summary) -> None:
         """Add the summary of other documents (that come after these, for the unit order)."""
         self.cells.update(other.cells)
         self.confusion.update(other.confusion)
-        self.units += other.units
+        shared = self.shared_cells
+        self.units += [replace(part, cells=tuple(shared.setdefault(c, c) for c in part.cells)) for part in other.units]
         self.coref_counts.update(other.coref_counts)
 
 

@@ -185,19 +185,23 @@ def table_of(parts: Sequence[UnitCounts], cells: Sequence[Cell] | None = None, *
     if cells is None:
         cells = sorted({c for part in parts for c in part.cells}, key=_cell_order)
     column = {c: j for j, c in enumerate(cells)}
+    n_units = sum(len(part.units) for part in parts)
+    # int32 indices and counts while they fit (every realistic corpus): half the memory of int64
+    # for the largest arrays of a run (one entry per unit, cell and kind with a count).
+    index = np.int32 if max(n_units, 3 * len(cells)) < 2**31 else np.int64
     units: list[Hashable] = []
     rows, cols, values = [], [], []
     for part in parts:
         local = np.asarray([column.get(c, -1) for c in part.cells] or [-1], dtype=np.int64)
         mapped = local[part.cols // 3]
         keep = mapped >= 0
-        rows.append(part.rows[keep].astype(np.int64) + len(units))
-        cols.append(3 * mapped[keep] + part.cols[keep] % 3)
+        rows.append((part.rows[keep] + len(units)).astype(index))
+        cols.append((3 * mapped[keep] + part.cols[keep] % 3).astype(index))
         values.append(part.values[keep])
         units.extend(part.units)
-    row_index = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-    col_index = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
-    value = np.concatenate(values).astype(np.int64) if values else np.zeros(0, dtype=np.int64)
+    row_index = np.concatenate(rows) if rows else np.zeros(0, dtype=index)
+    col_index = np.concatenate(cols) if cols else np.zeros(0, dtype=index)
+    value = np.concatenate(values) if values else np.zeros(0, dtype=np.int32)
     del rows, cols, values
     shape = (len(units), 3 * len(cells))
     if sparse:
@@ -207,7 +211,7 @@ def table_of(parts: Sequence[UnitCounts], cells: Sequence[Cell] | None = None, *
         counts.sum_duplicates()
     else:
         counts = np.zeros(shape[0] * shape[1], dtype=np.int64)
-        np.add.at(counts, row_index * shape[1] + col_index, value)
+        np.add.at(counts, row_index.astype(np.int64) * shape[1] + col_index, value)
         counts = counts.reshape(len(units), len(cells), 3)
     return CountTable(tuple(units), tuple(cells), counts)
 
