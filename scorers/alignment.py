@@ -98,7 +98,7 @@ def _best_matching(edges: dict[tuple[int, int], float]) -> list[tuple[int, int]]
         cols = sorted({j for _, j in component})
         bonus = min(len(rows), len(cols)) + 1.0
         weights = {pair: bonus + edges[pair] for pair in component}
-        chosen += [pair for pair in maximum_assignment(rows, cols, weights) if pair in weights]  # scipy's choice, ties too
+        chosen += [pair for pair in maximum_assignment(rows, cols, weights) if pair in weights]  # ties: the first free column, or scipy's choice
     return chosen
 
 
