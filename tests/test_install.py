@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import site
 import subprocess
 import sys
 import zipfile
@@ -100,6 +101,10 @@ def test_installed_wheel_finds_its_bundled_gold(wheel, tmp_path):
     result = run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", venv], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     python = venv / "bin" / "python"
+    # The dependencies come from the running environment: --system-site-packages only reaches the
+    # base interpreter's, so a test run from inside a virtualenv lists its site-packages too.
+    (site_packages,) = venv.glob("lib/python*/site-packages")
+    (site_packages / "parent-environment.pth").write_text("\n".join(site.getsitepackages()) + "\n")
     # --ignore-installed: the system may hold an editable evbench; leave it alone.
     result = run([sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index", "--ignore-installed", "--quiet", wheel], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
