@@ -7,9 +7,9 @@ run without --ci, does not import numpy: `evbench score` starts in about a quart
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from dataclasses import dataclass
 
+from benchmark.arg_types import fraction, integer
 from benchmark.problems import InputError, Problem
 from scorers.units import UNITS, Unit
 
@@ -27,34 +27,12 @@ class IntervalSettings:
         return {"ci": self.level, "resamples": self.resamples, "seed": self.seed, "unit": self.unit}
 
 
-def fraction(what: str, example: str) -> Callable[[str], float]:
-    """An argparse type for a number strictly between 0 and 1 (a level such as 0.95, an alpha such as 0.05)."""
-
-    def parse(value: str) -> float:
-        try:
-            number = float(value)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-        if not 0 < number < 1:
-            raise argparse.ArgumentTypeError(f"{what} in (0, 1) such as {example}, got {value}")
-        return number
-
-    return parse
-
-
 #: argparse type for --ci: a confidence level in (0, 1).
 level = fraction("a confidence level", "0.95")
 
 
-def count(value: str) -> int:
-    """argparse type for --resamples / --trials: a positive integer."""
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return number
+#: argparse type for --resamples / --trials: a positive integer.
+count = integer(1, "must be at least 1")
 
 
 def add_resampling_options(parser: argparse.ArgumentParser, *, default_resamples: int | None = 1000, default_unit: str | None = "sentence") -> None:

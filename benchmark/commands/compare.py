@@ -31,7 +31,8 @@ def add_parser(sub) -> None:
     from benchmark.cli import add_corpus_option
     from benchmark.commands.score import add_matching_options
     from benchmark.commands.validate import _positive_int
-    from benchmark.interval_options import add_resampling_options, count, fraction, level
+    from benchmark.arg_types import fraction
+    from benchmark.interval_options import add_resampling_options, count, level
 
     p = sub.add_parser("compare", help="compare two systems on the same reference: F1 differences, paired bootstrap and randomisation tests")
     p.add_argument("a", metavar="A", help="first submission (the baseline side: differences are B - A)")

@@ -10,6 +10,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+from benchmark.arg_types import integer
 from benchmark.commands.validate import _positive_int
 from scorers.matching import DEFAULT_OVERLAP_THRESHOLD, MATCH_MODES
 
@@ -29,13 +30,7 @@ def threshold(value: str) -> float:
 
 def jobs(value: str) -> int:
     """argparse type for --jobs: a number of processes, 0 for one per CPU."""
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {value!r}") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 (one per CPU) or more, got {value}")
-    return number or (os.cpu_count() or 1)
+    return integer(0, "must be 0 (one per CPU) or more")(value) or (os.cpu_count() or 1)
 
 
 def add_matching_options(p: argparse.ArgumentParser, *, arg_match_help: str) -> None:
