@@ -18,7 +18,6 @@ from scorers.bootstrap import UNLOCATED, CountTable, Unit, bootstrap, count_tabl
 from scorers.coref_resampling import CorefCountMatrix, count_matrix, f1_statistic, within_document_counts
 from scorers.event_coref import MEASURES
 from scorers.events import GROUPINGS
-from scorers.matching import make_matcher
 from scorers.sentences import split_sentences
 
 METHOD = "percentile bootstrap over resampled units (Efron & Tibshirani 1993)"
@@ -54,8 +53,7 @@ def coref_matrix(run: ScoreRun) -> CorefCountMatrix:
     """Within-document coreference counts of ``run``, one row per reference document (sorted)."""
     if run.summary.unit is not None:  # counted document by document while scoring
         return count_matrix(run.summary.coref_counts, sorted(run.gold.documents))
-    matcher = make_matcher(run.settings.match, run.settings.overlap_threshold)
-    return count_matrix(within_document_counts(run.prediction, run.gold, matcher), sorted(run.gold.documents))
+    return count_matrix(within_document_counts(run.prediction, run.gold, run.matcher), sorted(run.gold.documents))
 
 
 def _add_coref_intervals(result: dict, run: ScoreRun, settings: IntervalSettings) -> str | None:

@@ -24,7 +24,7 @@ from benchmark.corpus import Corpus
 from benchmark.problems import InputError, Problem
 from benchmark.submission import load_reference, load_submission
 from scorers.events import GROUPINGS, Outcome, confusion_counts, confusion_matrix, count_cells, macro_average_of, prf_by_cell
-from scorers.matching import DEFAULT_OVERLAP_THRESHOLD, make_matcher
+from scorers.matching import DEFAULT_OVERLAP_THRESHOLD, DocumentContext, make_matcher
 from scorers.model import Annotation, DocumentAnnotation, Span
 from scorers.prf import PRF
 from scorers.matching import SpanMatcher
@@ -45,7 +45,7 @@ class ScoreSettings:
 
     @property
     def protocol(self) -> str:
-        return "text" if self.match == "text" else "offsets"
+        return "offsets" if make_matcher(self.match, self.overlap_threshold).uses_offsets else "text"
 
     def to_dict(self) -> dict:
         return {
@@ -171,12 +171,14 @@ class ScoreRun:
     summary: Summary
     ignored_in_chrome: int
     ignored_documents: tuple[str, ...]
+    #: The matcher the run was scored with (with the reference's context for ``relaxed``).
+    matcher: SpanMatcher
 
     @cached_property
     def outcomes(self) -> tuple[Outcome, ...]:
         """Every outcome record, in canonical order (made when first asked for: reports and
         ``--explain`` list records, the result dict and the tables need only ``summary``)."""
-        return tuple(score(self.prediction, self.gold, make_matcher(self.settings.match, self.settings.overlap_threshold)))
+        return tuple(score(self.prediction, self.gold, self.matcher))
 
 
 def _sha256_files(paths: list[Path]) -> str:
@@ -239,6 +241,35 @@ def drop_chrome(annotation: Annotation, corpus: Corpus) -> tuple[Annotation, int
     return Annotation(documents=documents, system=annotation.system), dropped
 
 
+def matching_context(corpus: Corpus, gold: Annotation) -> DocumentContext:
+    """What ``relaxed`` matching may know of the reference: texts, sentence starts, entities, corpus-wide names."""
+    from scorers.relaxed import entity_forms
+    from scorers.sentences import split_sentences
+
+    texts, sentences, entities, names = {}, {}, {}, {}
+    for doc_id, doc in gold.documents.items():
+        if doc_id not in corpus.documents:
+            continue
+        document = corpus.documents[doc_id]
+        texts[doc_id] = document.text
+        ranges = split_sentences(document.text, [(s.start, s.end) for s in document.segments if s.scored])
+        sentences[doc_id] = tuple(start for start, _ in ranges)
+        entities[doc_id] = doc.entity_mentions()
+        for entity in doc.entities:
+            names.setdefault(entity.id, []).extend(m.text for m in entity.mentions)
+        for event in doc.events:
+            for arg in event.arguments:
+                if arg.entity is not None:
+                    names.setdefault(arg.entity, []).append(arg.span.text)
+    return DocumentContext(texts, sentences, entities, {e: entity_forms(n) for e, n in names.items()})
+
+
+def matcher_for(settings: ScoreSettings, corpus: Corpus, gold: Annotation) -> SpanMatcher:
+    """The matcher of ``settings``, given the reference's context when its mode reads one."""
+    context = matching_context(corpus, gold) if settings.match == "relaxed" else None
+    return make_matcher(settings.match, settings.overlap_threshold, context)
+
+
 def score_annotations(
     prediction: Annotation, gold: Annotation, corpus: Corpus, settings: ScoreSettings, *,
     system: str, reference: dict, pred_label: str, ref_label: str, unit: Unit | None = None, jobs: int = 1,
@@ -254,6 +285,7 @@ def score_annotations(
         require_offsets(gold, ref_label)
     prediction, ignored = drop_chrome(prediction, corpus)
     gold, _ = drop_chrome(gold, corpus)
+    matcher = matcher_for(settings, corpus, gold)
     unannotated = tuple(sorted(d for d, doc in prediction.documents.items() if d not in gold.documents and doc.events))
     return ScoreRun(
         system=system,
@@ -264,6 +296,7 @@ def score_annotations(
         summary=summarize(prediction, gold, matcher, corpus, unit=unit, jobs=jobs),
         ignored_in_chrome=ignored,
         ignored_documents=unannotated,
+        matcher=matcher,
     )
 
 
@@ -296,7 +329,7 @@ def result_dict(run: ScoreRun) -> dict:
     (``coref_within.*``, ``coref_cross.*``; see ``benchmark.coref_results``).
     """
     names = tuple(m.name for m in METRICS)
-    coref, coref_notes = run.summary.coref or coref_section(run.prediction, run.gold, make_matcher(run.settings.match, run.settings.overlap_threshold))
+    coref, coref_notes = run.summary.coref or coref_section(run.prediction, run.gold, run.matcher)
     cells = prf_by_cell(run.summary.cells)
     groups: dict[str, dict[str, dict[str, PRF]]] = {by: {} for by in GROUPINGS}
     for (metric, by, group), counts in cells.items():

@@ -169,3 +169,26 @@ def render(result: dict, fmt: str, by: list[str], explain: list[dict] | None = N
     if explain is not None:
         parts += [caption(f"errors ({len(explain)}), with context and nearest near miss", fmt), explain_table(explain, fmt)]
     return "\n\n".join(parts)
+
+
+#: The metrics compared across matching modes in ``evbench score --match A,B``.
+MODE_METRICS = ("tri_i", "tri_c", "realis", "arg_i", "arg_c", "arg_i+", "arg_c+", "coref_within.conll")
+
+
+def modes_table(results: dict[str, dict], fmt: str) -> str:
+    """F1 (and tp) of the main metrics under each matching mode, side by side, with the gain of the last mode over the first."""
+    modes = list(results)
+    headers = ["metric", *(f"F1 {m}" for m in modes), *(f"tp {m}" for m in modes)]
+    if len(modes) > 1:
+        headers.append(f"gain {modes[-1]} - {modes[0]}")
+    rows = []
+    for name in MODE_METRICS:
+        entries = [results[m]["metrics"][name] for m in modes]
+        row = [name, *(percent(e["f1"]) for e in entries), *(e.get("tp", "") for e in entries)]
+        if len(modes) > 1:
+            row.append(f"{100 * (entries[-1]['f1'] - entries[0]['f1']):+.1f}")
+        rows.append(row)
+    first = results[modes[0]]
+    head = caption(f"system: {first['system']} | matching modes side by side: {', '.join(modes)} | arg-match: {first['settings']['arg_match']}", fmt)
+    rules = caption("; ".join(f"{m}: {results[m]['settings']['match_rule']}" for m in modes), fmt)
+    return "\n\n".join([head, table(rows, headers, fmt), rules])

@@ -202,7 +202,7 @@ def trigger_similarity(matcher: SpanMatcher, *, typed: bool, realis: bool = Fals
             return None
         if realis and (pred.realis is None or pred.realis != ref.realis):
             return None
-        score = matcher.similarity(pred.trigger, ref.trigger)
+        score = matcher.trigger_similarity(pred.trigger, ref.trigger)
         if score is None:
             return None
         return (score + TIE_BREAK_WEIGHT * agreement(pred, ref, matcher.uses_offsets)) / (1 + TIE_BREAK_WEIGHT)
@@ -247,9 +247,11 @@ def _align_triggers(
         by_doc[event.doc_id][0].append(event)
     for event in refs:
         by_doc[event.doc_id][1].append(event)
-    similarity = trigger_similarity(matcher, typed=typed, realis=realis)
     candidates = span_candidates(matcher, _trigger, _triggers)
-    return concatenate(align(*by_doc[doc_id], similarity, event_key, candidates) for doc_id in sorted(by_doc))
+    return concatenate(
+        align(*by_doc[doc_id], trigger_similarity(matcher.for_document(doc_id), typed=typed, realis=realis), event_key, candidates)
+        for doc_id in sorted(by_doc)
+    )
 
 
 def _trigger(event: EventMention) -> Span:

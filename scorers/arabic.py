@@ -79,6 +79,7 @@ def _strip_punctuation(token: str) -> str:
     return token[start:end]
 
 
+@lru_cache(maxsize=65536)
 def tokens(text: str) -> tuple[str, ...]:
     """Whitespace tokens of the orthographically normalised text, outer punctuation removed."""
     return tuple(t for t in (_strip_punctuation(w) for w in normalize_orthography(text).split()) if t)
@@ -116,12 +117,14 @@ def stems(token: str) -> frozenset[str]:
     return frozenset(s.replace(TA_MARBUTA, HA) for s in found)
 
 
+@lru_cache(maxsize=262144)
 def equivalent(a: str, b: str) -> bool:
     """Same words up to orthography and clitics: token by token, the stem sets intersect."""
     ta, tb = tokens(a), tokens(b)
     return bool(ta) and len(ta) == len(tb) and all(stems(x) & stems(y) for x, y in zip(ta, tb))
 
 
+@lru_cache(maxsize=262144)
 def identical(a: str, b: str) -> bool:
     """Same words up to orthography only (no clitic stripping): the stronger kind of equality."""
     return tuple(t.replace(TA_MARBUTA, HA) for t in tokens(a)) == tuple(t.replace(TA_MARBUTA, HA) for t in tokens(b))

@@ -134,10 +134,11 @@ def argument_similarity(
         if classified and pred.argument.role != ref.argument.role:
             return None
         span = pred.argument.span
-        best = matcher.similarity(span, ref.argument.span)
-        if entity_aware and ref.argument.entity is not None:
-            for mention in entity_mentions.get(ref.argument.entity, ()):
-                score = matcher.similarity(span, mention)
+        entity = ref.argument.entity
+        best = matcher.argument_similarity(span, ref.argument.span, entity)
+        if entity_aware and entity is not None:
+            for mention in entity_mentions.get(entity, ()):
+                score = matcher.argument_similarity(span, mention, entity)
                 if score is not None and (best is None or score > best):
                     best = score
         return best

@@ -9,13 +9,17 @@ offsets, as in ``scorers.model.Span``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from scorers import arabic
+from scorers import arabic, relaxed
 from scorers.model import Span
 
-MATCH_MODES = ("exact", "overlap", "arabic", "text")
+MATCH_MODES = ("exact", "overlap", "arabic", "text", "relaxed")
+#: Modes from the strictest to the most lenient offset-free one (``evbench score --match exact,relaxed``).
+LENIENCY_ORDER = ("exact", "overlap", "arabic", "text", "relaxed")
 DEFAULT_OVERLAP_THRESHOLD = 0.5
 
 
@@ -29,7 +33,26 @@ class SpanMatcher(Protocol):
 
     def similarity(self, pred: Span, ref: Span) -> float | None: ...
 
+    def trigger_similarity(self, pred: Span, ref: Span) -> float | None: ...
+
+    def argument_similarity(self, pred: Span, ref: Span, entity: str | None = None) -> float | None: ...
+
+    def for_document(self, doc_id: str, entities: Mapping[str, tuple[Span, ...]] | None = None) -> SpanMatcher: ...
+
     def describe(self) -> str: ...
+
+
+class OneRule:
+    """Matchers whose rule is the same for triggers and arguments and needs no document context."""
+
+    def trigger_similarity(self, pred: Span, ref: Span) -> float | None:
+        return self.similarity(pred, ref)  # type: ignore[attr-defined, no-any-return]
+
+    def argument_similarity(self, pred: Span, ref: Span, entity: str | None = None) -> float | None:
+        return self.similarity(pred, ref)  # type: ignore[attr-defined, no-any-return]
+
+    def for_document(self, doc_id: str, entities: Mapping[str, tuple[Span, ...]] | None = None) -> OneRule:
+        return self
 
 
 def overlap_length(a: Span, b: Span) -> int:
@@ -42,7 +65,7 @@ def dice(a: Span, b: Span) -> float:
 
 
 @dataclass(frozen=True)
-class ExactMatch:
+class ExactMatch(OneRule):
     """Spans match when their start and end offsets are equal.
 
     Reference: the ACE 2005 convention as re-evaluated in TextEE (Huang et al. 2024, "TextEE:
@@ -61,7 +84,7 @@ class ExactMatch:
 
 
 @dataclass(frozen=True)
-class OverlapMatch:
+class OverlapMatch(OneRule):
     """Spans match when their Dice coefficient 2|A ∩ B| / (|A| + |B|) is at least ``threshold``.
 
     Reference: the TAC KBP event nugget scorer (Mitamura et al. 2015, "Overview of TAC KBP 2015
@@ -88,7 +111,7 @@ class OverlapMatch:
 
 
 @dataclass(frozen=True)
-class ArabicMatch:
+class ArabicMatch(OneRule):
     """Spans match when they overlap and their texts are equal after Arabic normalisation and clitic stripping.
 
     Reference: orthographic normalisation as in CAMeL Tools (Obeid et al. 2020, LREC); clitics
@@ -109,7 +132,7 @@ class ArabicMatch:
 
 
 @dataclass(frozen=True)
-class TextMatch:
+class TextMatch(OneRule):
     """Spans match when their texts are equal after Arabic normalisation and clitic stripping, wherever they are in the document.
 
     A different, more lenient protocol for offset-free (generative / LLM) extractors: a
@@ -131,8 +154,114 @@ class TextMatch:
         return "text (OFFSET-FREE, more lenient protocol: normalised text within each document; not comparable with offset modes)"
 
 
-def make_matcher(mode: str, overlap_threshold: float = DEFAULT_OVERLAP_THRESHOLD) -> SpanMatcher:
-    """The matcher for a mode name in ``MATCH_MODES``."""
+@dataclass(frozen=True)
+class DocumentContext:
+    """What relaxed matching may know about the reference: texts, sentences, entities and their names.
+
+    ``sentences``: sorted sentence start offsets per document; ``entities``: per document,
+    entity id -> its mention spans; ``aliases``: entity id -> every mention text of it in the
+    whole reference (entity ids are corpus-wide).
+    """
+
+    texts: Mapping[str, str] = field(default_factory=dict)
+    sentences: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    entities: Mapping[str, Mapping[str, tuple[Span, ...]]] = field(default_factory=dict)
+    aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+#: How many words around a reference argument count as "the text's own extent" of it.
+EXTENT_WORDS = 4
+
+
+@dataclass(frozen=True)
+class RelaxedMatch:
+    """Generated strings match when they name the same argument, time or trigger word (``scorers.relaxed``).
+
+    Offset-free and deterministic: a span is compared by its text wherever it is (or is not) in
+    the document, as in ``text``, and with everything ``text`` accepts it also accepts other
+    extents of the same name (titles, first names, generic heads, modifiers the text attaches),
+    other mentions of the reference argument's entity, other forms of the same date, and a
+    trigger's head word; the head-word rule alone needs the two triggers in one sentence when
+    both are located. References: REGen (Sharif et al., Findings of EMNLP 2025); RAEE (Lu et
+    al., "Beyond Exact Match", 2024/25).
+    """
+
+    context: DocumentContext = field(default_factory=DocumentContext, compare=False, repr=False)
+    doc_id: str | None = None
+    #: The reference document's entities (id -> mention spans), when bound with them.
+    entities: Mapping[str, tuple[Span, ...]] | None = field(default=None, compare=False, repr=False)
+    #: Argument contexts already built for this document, by (reference span, entity).
+    _contexts: dict = field(default_factory=dict, compare=False, repr=False)
+    name: str = "relaxed"
+    uses_offsets: bool = False
+    candidates: str = "all"
+
+    def for_document(self, doc_id: str, entities: Mapping[str, tuple[Span, ...]] | None = None) -> RelaxedMatch:
+        """This matcher for one document of the reference (and that document's entities, when given)."""
+        if doc_id == self.doc_id and (entities is None or entities is self.entities):
+            return self
+        return replace(self, doc_id=doc_id, entities=entities if entities is not None else self.context.entities.get(doc_id), _contexts={})
+
+    def _sentence(self, span: Span) -> int | None:
+        starts = self.context.sentences.get(self.doc_id or "")
+        if not starts or not span.has_offsets:
+            return None
+        return bisect_right(starts, span.start) - 1  # type: ignore[arg-type]
+
+    def similarity(self, pred: Span, ref: Span) -> float | None:
+        return self.argument_similarity(pred, ref)
+
+    def trigger_similarity(self, pred: Span, ref: Span) -> float | None:
+        if pred.has_offsets and ref.has_offsets and (pred.start, pred.end) == (ref.start, ref.end):
+            return 1.0
+        same_sentence = self._sentence(pred) == self._sentence(ref) if pred.has_offsets and ref.has_offsets else None
+        if arabic.equivalent(pred.text, ref.text):
+            score = 0.8
+        elif relaxed.same_trigger_word(pred.text, ref.text) and same_sentence is not False:
+            score = 0.6
+        else:
+            return None
+        return score + (0.1 if same_sentence else 0.0) + (0.05 * dice(pred, ref) if same_sentence else 0.0)
+
+    def argument_context(self, ref: Span, entity: str | None) -> relaxed.ArgumentContext:
+        """The reference argument's entity names and the document's words around it (``scorers.relaxed.ArgumentContext``)."""
+        key = (ref, entity)
+        found = self._contexts.get(key)
+        if found is None:
+            found = self._contexts[key] = self._argument_context(ref, entity)
+        return found
+
+    def _argument_context(self, ref: Span, entity: str | None) -> relaxed.ArgumentContext:
+        entities = self.entities or {}
+        if entity is None and ref.has_offsets:
+            entity = next((e for e, spans in entities.items() if any((s.start, s.end) == (ref.start, ref.end) for s in spans)), None)
+        aliases = self.context.aliases.get(entity, ()) if entity is not None else ()
+        if entity is not None and not aliases:
+            aliases = relaxed.entity_forms(s.text for s in entities.get(entity, ()))
+        others = tuple(dict.fromkeys(s.text for e, spans in entities.items() if e != entity for s in spans))
+        text = self.context.texts.get(self.doc_id or "")
+        before = after = ()
+        if text is not None and ref.has_offsets:
+            before = relaxed.words(text[max(0, ref.start - 80):ref.start])[::-1][:EXTENT_WORDS]  # type: ignore[operator]
+            after = relaxed.words(text[ref.end:ref.end + 80])[:EXTENT_WORDS]  # type: ignore[operator]
+        return relaxed.ArgumentContext(aliases, others, before, after)
+
+    def argument_similarity(self, pred: Span, ref: Span, entity: str | None = None) -> float | None:
+        if pred.has_offsets and ref.has_offsets and (pred.start, pred.end) == (ref.start, ref.end):
+            return 1.0
+        if arabic.identical(pred.text, ref.text):
+            return 0.9
+        verdict = relaxed.same_argument(pred.text, ref.text, self.argument_context(ref, entity))
+        if not verdict:
+            return None
+        return {"equal": 0.8, "other mention": 0.7, "time": 0.7}.get(verdict.rule, 0.5)  # type: ignore[arg-type]
+
+    def describe(self) -> str:
+        return "relaxed (OFFSET-FREE: same entity, time or trigger head word after normalisation; see scorers.relaxed)"
+
+
+def make_matcher(mode: str, overlap_threshold: float = DEFAULT_OVERLAP_THRESHOLD, context: DocumentContext | None = None) -> SpanMatcher:
+    """The matcher for a mode name in ``MATCH_MODES``; ``context`` is what ``relaxed`` may know of the reference."""
     if mode == "exact":
         return ExactMatch()
     if mode == "overlap":
@@ -141,4 +270,6 @@ def make_matcher(mode: str, overlap_threshold: float = DEFAULT_OVERLAP_THRESHOLD
         return ArabicMatch()
     if mode == "text":
         return TextMatch()
+    if mode == "relaxed":
+        return RelaxedMatch(context or DocumentContext())
     raise ValueError(f"unknown match mode {mode!r}; use one of {', '.join(MATCH_MODES)}")

@@ -104,6 +104,7 @@ def displayed(arg_match: ArgMatch) -> tuple[MetricSpec, ...]:
 def score_document(pred: DocumentAnnotation, ref: DocumentAnnotation, matcher: SpanMatcher, metrics: Iterable[MetricSpec] = METRICS) -> list[Outcome]:
     """Outcome records of every metric on one document (both sides put in canonical order first)."""
     pred, ref = canonical(pred), canonical(ref)
+    matcher = matcher.for_document(ref.doc_id, ref.entity_mentions())
     return [o for m in metrics for o in outcomes_of(m.name, ref.doc_id, m.function(pred, ref, matcher))]
 
 

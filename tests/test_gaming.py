@@ -161,9 +161,10 @@ def synthetic(tmp_path) -> Path:
 # Hand-computed true positives. exact / arabic / text: the one-word triggers match (e1, e2, e3;
 # the two-word e4 matches no single word, and its texts differ in token count); overlap: each
 # word of e4 has Dice 2*5/(5+11) = 0.625 >= 0.5 with it, so e4 matches too. realis: every
-# prediction says actual, so e3 (other) is never matched.
-TRIGGER_TP = {"exact": 3, "overlap": 4, "arabic": 3, "text": 3}
-REALIS_TP = {"exact": 2, "overlap": 3, "arabic": 2, "text": 2}
+# prediction says actual, so e3 (other) is never matched. relaxed: the word زيارة is the head word
+# of e4's two-word trigger, so e4 matches too (as under overlap).
+TRIGGER_TP = {"exact": 3, "overlap": 4, "arabic": 3, "text": 3, "relaxed": 4}
+REALIS_TP = {"exact": 2, "overlap": 3, "arabic": 2, "text": 2, "relaxed": 3}
 
 
 @pytest.mark.parametrize("mode", MATCH_MODES)

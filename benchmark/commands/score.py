@@ -10,7 +10,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from benchmark.arg_types import integer
+from benchmark.arg_types import choice, choices_list, integer
 from benchmark.commands.validate import _positive_int
 from scorers.matching import DEFAULT_OVERLAP_THRESHOLD, MATCH_MODES
 
@@ -33,10 +33,20 @@ def jobs(value: str) -> int:
     return integer(0, "must be 0 (one per CPU) or more")(value) or (os.cpu_count() or 1)
 
 
-def add_matching_options(p: argparse.ArgumentParser, *, arg_match_help: str) -> None:
-    """--match, --overlap-threshold and --arg-match, shared by every command that scores."""
-    p.add_argument("--match", choices=MATCH_MODES, default="exact",
-                   help="span matching: exact offsets, Dice overlap, overlap + Arabic normalisation, or offset-free text (lenient)")
+MATCH_HELP = ("span matching: exact offsets, Dice overlap, overlap + Arabic normalisation, offset-free text, "
+              "offset-free relaxed (same entity / date / head word), or judge (relaxed, then an LLM judge for the rest)")
+
+
+def add_matching_options(p: argparse.ArgumentParser, *, arg_match_help: str, several: bool = False) -> None:
+    """--match, --overlap-threshold and --arg-match, shared by every command that scores.
+
+    ``several``: --match takes a comma-separated list (``exact,relaxed``), scored side by side.
+    """
+    if several:
+        p.add_argument("--match", type=choices_list("match mode", MATCH_MODES), default=("exact",), metavar="MODE[,MODE...]",
+                       help=MATCH_HELP + "; several modes, comma-separated, are scored side by side")
+    else:
+        p.add_argument("--match", type=choice("match mode", MATCH_MODES), default="exact", metavar="MODE", help=MATCH_HELP)
     p.add_argument("--overlap-threshold", type=threshold, default=DEFAULT_OVERLAP_THRESHOLD, metavar="T",
                    help="Dice threshold for --match overlap (default 0.5)")
     p.add_argument("--arg-match", choices=("span", "entity"), default="span", help=arg_match_help)
@@ -50,7 +60,8 @@ def add_parser(sub) -> None:
     p = sub.add_parser("score", help="score a submission (event triggers, arguments, realis, event coreference) against the gold")
     p.add_argument("pred", metavar="PRED", help="submission file (.json or .jsonl)")
     p.add_argument("--reference", metavar="REF", default=None, help="reference in submission format (default: the corpus gold)")
-    add_matching_options(p, arg_match_help="argument matching shown in tables: own span, or any mention of the gold entity (JSON has both)")
+    add_matching_options(p, arg_match_help="argument matching shown in tables: own span, or any mention of the gold entity (JSON has both)",
+                         several=True)
     p.add_argument("--format", choices=FORMATS, default="plain", help="plain / github / latex tables, or json")
     p.add_argument("--out", metavar="FILE", default=None, help="also write the JSON result here (nothing is written on invalid input)")
     p.add_argument("--by", action="append", choices=("type", "doc", "realis"), default=[], help="add a breakdown table (repeatable)")
@@ -116,8 +127,10 @@ def _run(args: argparse.Namespace) -> int:
 
     intervals, gated = interval_settings(args), gate_requested(args)
     corpus = load_corpus(args.gold)
-    settings = ScoreSettings(match=args.match, overlap_threshold=args.overlap_threshold, arg_match=args.arg_match)
     reference = Path(args.reference) if args.reference else None
+    if len(args.match) > 1:
+        return _run_modes(args, corpus, reference, gated=gated)
+    settings = ScoreSettings(match=args.match[0], overlap_threshold=args.overlap_threshold, arg_match=args.arg_match)
     with submission_size_limit(args.max_bytes):
         scored = score_submission(Path(args.pred), reference, corpus, settings,
                                   unit=intervals.unit if intervals is not None else None, jobs=args.jobs)
@@ -143,3 +156,29 @@ def _run(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
         return 0 if verdict.passed else 1
     return 0
+
+
+def _run_modes(args: argparse.Namespace, corpus, reference: Path | None, *, gated: bool) -> int:
+    """``--match A,B``: the submission scored under each mode, main metrics side by side (JSON: one block per mode)."""
+    from benchmark import __version__
+    from benchmark.problems import InputError, Problem
+    from benchmark.scoring import ScoreSettings, result_dict, score_submission
+    from benchmark.submission import submission_size_limit
+    from benchmark.tables import modes_table
+
+    single_only = [flag for flag, on in (("--ci", args.ci is not None), ("--explain", args.explain), ("--by", bool(args.by)),
+                                         ("--baseline / --fail-under", gated)) if on]
+    if single_only:
+        raise InputError([Problem("evbench score", "--match", f"{', '.join(single_only)} need one matching mode, got {','.join(args.match)}",
+                                  "score each mode on its own for those, or drop them to compare modes side by side")])
+    results: dict[str, dict] = {}
+    with submission_size_limit(args.max_bytes):
+        for mode in args.match:
+            settings = ScoreSettings(match=mode, overlap_threshold=args.overlap_threshold, arg_match=args.arg_match)
+            results[mode] = result_dict(score_submission(Path(args.pred), reference, corpus, settings, jobs=args.jobs))
+    first = results[args.match[0]]
+    combined = {"evbench_version": __version__, "system": first["system"], "reference": first["reference"],
+                "modes": list(args.match), "results": results}
+    emit_result(combined, args.out, args.format, lambda: modes_table(results, args.format))
+    return 0
+
