@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from benchmark import __version__
 from benchmark.problems import InputError
 
-COMMANDS = ("validate", "stats", "export", "score", "run", "leaderboard", "agreement", "report", "compare")
+COMMANDS = ("validate", "stats", "export", "score", "run", "leaderboard", "agreement", "report", "compare", "convert", "judge_agreement")
 
 EXIT_OK, EXIT_REGRESSION, EXIT_BAD_INPUT = 0, 1, 2
 

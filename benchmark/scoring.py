@@ -24,7 +24,7 @@ from benchmark.corpus import Corpus
 from benchmark.problems import InputError, Problem
 from benchmark.submission import load_reference, load_submission
 from scorers.events import GROUPINGS, Outcome, confusion_counts, confusion_matrix, count_cells, macro_average_of, prf_by_cell
-from scorers.matching import DEFAULT_OVERLAP_THRESHOLD, DocumentContext, make_matcher
+from scorers.matching import CONTEXT_MODES, DEFAULT_OVERLAP_THRESHOLD, DocumentContext, make_matcher
 from scorers.model import Annotation, DocumentAnnotation, Span
 from scorers.prf import PRF
 from scorers.matching import SpanMatcher
@@ -173,6 +173,8 @@ class ScoreRun:
     ignored_documents: tuple[str, ...]
     #: The matcher the run was scored with (with the reference's context for ``relaxed``).
     matcher: SpanMatcher
+    #: ``--match judge``: the judge's model, prompt version and every judged pair (``benchmark.judging``).
+    judge_audit: dict | None = None
 
     @cached_property
     def outcomes(self) -> tuple[Outcome, ...]:
@@ -246,7 +248,7 @@ def matching_context(corpus: Corpus, gold: Annotation) -> DocumentContext:
     from scorers.relaxed import entity_forms
     from scorers.sentences import split_sentences
 
-    texts, sentences, entities, names = {}, {}, {}, {}
+    texts, sentences, entities, names, types = {}, {}, {}, {}, {}
     for doc_id, doc in gold.documents.items():
         if doc_id not in corpus.documents:
             continue
@@ -257,27 +259,29 @@ def matching_context(corpus: Corpus, gold: Annotation) -> DocumentContext:
         entities[doc_id] = doc.entity_mentions()
         for entity in doc.entities:
             names.setdefault(entity.id, []).extend(m.text for m in entity.mentions)
+            types[entity.id] = entity.type
         for event in doc.events:
             for arg in event.arguments:
                 if arg.entity is not None:
                     names.setdefault(arg.entity, []).append(arg.span.text)
-    return DocumentContext(texts, sentences, entities, {e: entity_forms(n) for e, n in names.items()})
+    return DocumentContext(texts, sentences, entities, {e: entity_forms(n) for e, n in names.items()}, types)
 
 
 def matcher_for(settings: ScoreSettings, corpus: Corpus, gold: Annotation) -> SpanMatcher:
-    """The matcher of ``settings``, given the reference's context when its mode reads one."""
-    context = matching_context(corpus, gold) if settings.match == "relaxed" else None
+    """The matcher of ``settings`` (not ``judge``), given the reference's context when its mode reads one."""
+    context = matching_context(corpus, gold) if settings.match in CONTEXT_MODES else None
     return make_matcher(settings.match, settings.overlap_threshold, context)
 
 
 def score_annotations(
     prediction: Annotation, gold: Annotation, corpus: Corpus, settings: ScoreSettings, *,
-    system: str, reference: dict, pred_label: str, ref_label: str, unit: Unit | None = None, jobs: int = 1,
+    system: str, reference: dict, pred_label: str, ref_label: str, unit: Unit | None = None, jobs: int = 1, judge=None,
 ) -> ScoreRun:
     """Score two validated annotations: require offsets (offset modes), drop chrome, score.
 
     The one path from loaded annotations to a `ScoreRun`, shared by files and in-memory inputs;
     the labels name each side in problems. ``unit`` (for intervals) and ``jobs`` go to :func:`summarize`.
+    ``judge`` (``benchmark.judge.LLMJudge``) for ``--match judge``; by default one from the environment.
     """
     matcher = make_matcher(settings.match, settings.overlap_threshold)
     if matcher.uses_offsets:
@@ -285,7 +289,19 @@ def score_annotations(
         require_offsets(gold, ref_label)
     prediction, ignored = drop_chrome(prediction, corpus)
     gold, _ = drop_chrome(gold, corpus)
-    matcher = matcher_for(settings, corpus, gold)
+    audit = None
+    if settings.match == "judge":
+        from benchmark.judging import judge_verdicts
+
+        if judge is None:
+            from benchmark.judge import LLMJudge
+
+            judge = LLMJudge.from_environment()
+        context = matching_context(corpus, gold)
+        verdicts, audit = judge_verdicts(prediction, gold, context, judge)
+        matcher = make_matcher("judge", context=context, verdicts=verdicts)
+    else:
+        matcher = matcher_for(settings, corpus, gold)
     unannotated = tuple(sorted(d for d, doc in prediction.documents.items() if d not in gold.documents and doc.events))
     return ScoreRun(
         system=system,
@@ -297,11 +313,13 @@ def score_annotations(
         ignored_in_chrome=ignored,
         ignored_documents=unannotated,
         matcher=matcher,
+        judge_audit=audit,
     )
 
 
 def score_submission(
-    pred_path: Path, reference_path: Path | None, corpus: Corpus, settings: ScoreSettings, *, unit: Unit | None = None, jobs: int = 1
+    pred_path: Path, reference_path: Path | None, corpus: Corpus, settings: ScoreSettings, *, unit: Unit | None = None, jobs: int = 1,
+    judge=None,
 ) -> ScoreRun:
     """Load and check both files (InputError on any problem), then :func:`score_annotations`."""
     prediction = load_submission(pred_path, corpus)
@@ -314,6 +332,7 @@ def score_submission(
         ref_label=str(reference_path or corpus.annotations_dir),
         unit=unit,
         jobs=jobs,
+        judge=judge,
     )
 
 
@@ -349,4 +368,5 @@ def result_dict(run: ScoreRun) -> dict:
         "coref_notes": coref_notes,
         "ignored_in_chrome": run.ignored_in_chrome,
         "ignored_documents": list(run.ignored_documents),
+        **({"judge": run.judge_audit} if run.judge_audit is not None else {}),
     }

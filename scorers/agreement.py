@@ -9,10 +9,12 @@ miss. The statistic itself is scikit-learn's ``cohen_kappa_score``.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scorers.events import Outcome
+from scorers.prf import divide
 
 
 @dataclass(frozen=True)
@@ -39,9 +41,60 @@ def type_kappa(outcomes: Iterable[Outcome]) -> TypeKappa:
     if not pairs:
         return TypeKappa(None, 0, None)
     observed = sum(a == b for a, b in pairs) / len(pairs)
-    if len({t for pair in pairs for t in pair}) < 2:
-        return TypeKappa(None, len(pairs), observed)
-    from sklearn.metrics import cohen_kappa_score  # imported here: heavy, and only this metric needs it
-
     reference, predicted = zip(*pairs)
-    return TypeKappa(float(cohen_kappa_score(reference, predicted)), len(pairs), observed)
+    return TypeKappa(kappa(reference, predicted), len(pairs), observed)
+
+
+def kappa(first: Iterable[object], second: Iterable[object]) -> float | None:
+    """Cohen's kappa of two paired label sequences; None when undefined (no pairs, or one label only on both sides)."""
+    a, b = list(first), list(second)
+    if len(a) != len(b):
+        raise ValueError(f"kappa needs paired labels, got {len(a)} and {len(b)}")
+    if not a or len(set(a) | set(b)) < 2:
+        return None
+    from sklearn.metrics import cohen_kappa_score  # imported here: heavy, and only kappa needs it
+
+    return float(cohen_kappa_score(a, b))
+
+
+@dataclass(frozen=True)
+class VerdictAgreement:
+    """How well a matching mode's accept / reject decisions agree with human verdicts (correct = positive).
+
+    ``tp``: both accept; ``fp``: the mode accepts what people reject; ``fn``: the mode rejects what
+    people accept; ``tn``: both reject. Ratios with an empty denominator are 0.0 (``scorers.prf``).
+    """
+
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+    kappa: float | None
+
+    @property
+    def n(self) -> int:
+        return self.tp + self.fp + self.fn + self.tn
+
+    @property
+    def accuracy(self) -> float:
+        return divide(self.tp + self.tn, self.n)
+
+    @property
+    def precision(self) -> float:
+        return divide(self.tp, self.tp + self.fp)
+
+    @property
+    def recall(self) -> float:
+        return divide(self.tp, self.tp + self.fn)
+
+    def to_dict(self) -> dict:
+        return {"n": self.n, "accuracy": self.accuracy, "precision": self.precision, "recall": self.recall, "kappa": self.kappa,
+                "tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn}
+
+
+def verdict_agreement(pairs: Iterable[tuple[bool, bool]]) -> VerdictAgreement:
+    """Agreement of (human verdict, mode decision) pairs: the confusion counts and Cohen's kappa."""
+    pairs = list(pairs)
+    count = Counter(pairs)
+    humans, decisions = [h for h, _ in pairs], [d for _, d in pairs]
+    return VerdictAgreement(count[True, True], count[False, True], count[True, False], count[False, False], kappa(humans, decisions))

@@ -17,9 +17,11 @@ from typing import Protocol
 from scorers import arabic, relaxed
 from scorers.model import Span
 
-MATCH_MODES = ("exact", "overlap", "arabic", "text", "relaxed")
-#: Modes from the strictest to the most lenient offset-free one (``evbench score --match exact,relaxed``).
-LENIENCY_ORDER = ("exact", "overlap", "arabic", "text", "relaxed")
+MATCH_MODES = ("exact", "overlap", "arabic", "text", "relaxed", "judge")
+#: The modes that need no outside service (all but ``judge``, which asks an LLM server).
+OFFLINE_MATCH_MODES = tuple(m for m in MATCH_MODES if m != "judge")
+#: Modes that read the reference's context (texts, sentences, entity names).
+CONTEXT_MODES = frozenset({"relaxed", "judge"})
 DEFAULT_OVERLAP_THRESHOLD = 0.5
 
 
@@ -167,6 +169,8 @@ class DocumentContext:
     sentences: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     entities: Mapping[str, Mapping[str, tuple[Span, ...]]] = field(default_factory=dict)
     aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: entity id -> its type (``PER``, ``GPE``, ...), which decides whether its other names count.
+    entity_types: Mapping[str, str] = field(default_factory=dict)
 
 
 #: How many words around a reference argument count as "the text's own extent" of it.
@@ -244,7 +248,8 @@ class RelaxedMatch:
         if text is not None and ref.has_offsets:
             before = relaxed.words(text[max(0, ref.start - 80):ref.start])[::-1][:EXTENT_WORDS]  # type: ignore[operator]
             after = relaxed.words(text[ref.end:ref.end + 80])[:EXTENT_WORDS]  # type: ignore[operator]
-        return relaxed.ArgumentContext(aliases, others, before, after)
+        entity_type = self.context.entity_types.get(entity) if entity is not None else None
+        return relaxed.ArgumentContext(aliases, others, before, after, entity_type)
 
     def argument_similarity(self, pred: Span, ref: Span, entity: str | None = None) -> float | None:
         if pred.has_offsets and ref.has_offsets and (pred.start, pred.end) == (ref.start, ref.end):
@@ -260,7 +265,41 @@ class RelaxedMatch:
         return "relaxed (OFFSET-FREE: same entity, time or trigger head word after normalisation; see scorers.relaxed)"
 
 
-def make_matcher(mode: str, overlap_threshold: float = DEFAULT_OVERLAP_THRESHOLD, context: DocumentContext | None = None) -> SpanMatcher:
+#: A judged pair: (kind, document, reference span, predicted text); kind is "trigger" or "argument".
+JudgedKey = tuple[str, str, Span, str]
+
+
+@dataclass(frozen=True)
+class JudgeMatch(RelaxedMatch):
+    """Relaxed matching, and for the pairs it rejects the verdict of an LLM judge (tiered as REGen).
+
+    ``verdicts`` holds the judge's yes / no for the pairs that were asked (``benchmark.judging``
+    asks only pairs relaxed matching rejects inside aligned events); a pair never asked, or whose
+    answer failed, does not match. Reference: REGen (Sharif et al., Findings of EMNLP 2025): exact,
+    then relaxed, then LLM-judged matching; RAEE (Lu et al., 2024/25).
+    """
+
+    verdicts: Mapping[JudgedKey, bool] = field(default_factory=dict, compare=False, repr=False)
+    name: str = "judge"
+
+    def trigger_similarity(self, pred: Span, ref: Span) -> float | None:
+        found = super().trigger_similarity(pred, ref)
+        if found is None and self.verdicts.get(("trigger", self.doc_id or "", ref, pred.text)):
+            return 0.3
+        return found
+
+    def argument_similarity(self, pred: Span, ref: Span, entity: str | None = None) -> float | None:
+        found = super().argument_similarity(pred, ref, entity)
+        if found is None and self.verdicts.get(("argument", self.doc_id or "", ref, pred.text)):
+            return 0.3
+        return found
+
+    def describe(self) -> str:
+        return "judge (OFFSET-FREE: relaxed, then an LLM judge's verdict on the pairs relaxed rejects; see the result's judge block)"
+
+
+def make_matcher(mode: str, overlap_threshold: float = DEFAULT_OVERLAP_THRESHOLD, context: DocumentContext | None = None,
+                 verdicts: Mapping[JudgedKey, bool] | None = None) -> SpanMatcher:
     """The matcher for a mode name in ``MATCH_MODES``; ``context`` is what ``relaxed`` may know of the reference."""
     if mode == "exact":
         return ExactMatch()
@@ -272,4 +311,6 @@ def make_matcher(mode: str, overlap_threshold: float = DEFAULT_OVERLAP_THRESHOLD
         return TextMatch()
     if mode == "relaxed":
         return RelaxedMatch(context or DocumentContext())
+    if mode == "judge":
+        return JudgeMatch(context or DocumentContext(), verdicts=verdicts or {})
     raise ValueError(f"unknown match mode {mode!r}; use one of {', '.join(MATCH_MODES)}")

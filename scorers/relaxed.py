@@ -54,10 +54,23 @@ TITLES = frozenset(arabic.normalize(w) for w in """
 #: Generic heads before a place or organisation name (``مدينة وونسان``, ``منطقة كورسك``).
 GENERIC_HEADS = frozenset(arabic.normalize(w) for w in """
 مدينه المدينه منطقه المنطقه العاصمه عاصمه مقاطعه المقاطعه منتجع المنتجع ميناء الميناء اقليم الاقليم اقليمي
-بلده البلده قريه القريه جزيره الجزيره شبه ولايه الولايه محافظه المحافظه مطار المطار منتدى المنتدى قمه
+بلده البلده قريه القريه جزيره الجزيره شبه ولايه الولايه محافظه المحافظه مطار المطار
+وكاله الوكاله وزاره الوزاره هيئه الهيئه جهاز الجهاز شركه الشركه صحيفه الصحيفه قناه القناه منظمه المنظمه
 """.split())
+#: Prepositions written as separate words before an argument: as a proclitic, they do not change what it names.
+LEADING_PREPOSITIONS = frozenset(arabic.normalize(w) for w in "في الى إلى من على عن لدى نحو".split())
+#: Entity types whose other names are not accepted: a capital or a region named for its state is
+#: another place (``موسكو`` is not ``روسيا``), although the gold may list it as a metonymic mention.
+PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 #: Quantifiers and size adjectives before a nominal (``آلاف الجنود``, ``كبار القادة``).
-QUANTIFIERS = frozenset(arabic.normalize(w) for w in "آلاف الاف الف مئات عشرات كبار كل جميع بعض عدد نحو حوالي قرابه".split())
+QUANTIFIERS = frozenset(arabic.normalize(w) for w in "آلاف الاف الف مئات عشرات كبار كل جميع بعض عدد نحو حوالي قرابه هذا هذه ذلك تلك هؤلاء".split())
+#: Relative time words with the same meaning (``العام الفائت`` = ``العام الماضي``), read as the first.
+TIME_SYNONYMS = {arabic.normalize(w): arabic.normalize(canonical) for canonical, words_ in (
+    ("الماضي", "الفائت المنصرم المنقضي"), ("المقبل", "القادم التالي"), ("الماضيه", "الفائته المنصرمه"), ("المقبله", "القادمه"))
+    for w in words_.split()}
+#: Entity types whose names may take an adjective of relation without becoming another name
+#: (``الولايات المتحدة الأمريكية``, ``كوالالمبور الماليزية``), unless it is a directional one.
+NAMED_TYPES = frozenset({"GPE", "LOC", "FAC", "ORG"})
 #: Adjectives that distinguish one place or nation from another: never a droppable modifier
 #: right after a name (they make another name: كوريا الشمالية / الجنوبية).
 CONTRASTIVE = frozenset(arabic.normalize(w) for w in """
@@ -83,6 +96,12 @@ WEEKDAYS.update({arabic.normalize("الإثنين"): 0, arabic.normalize("اثن
                  arabic.normalize("سبت"): 5, arabic.normalize("أحد"): 6})
 DEICTIC_DAYS = {arabic.normalize("اليوم"): "today", arabic.normalize("أمس"): "yesterday", arabic.normalize("امس"): "yesterday",
                 arabic.normalize("غدا"): "tomorrow", arabic.normalize("غداً"): "tomorrow", arabic.normalize("البارحة"): "yesterday"}
+#: Words that may make up a relative time expression (``الشهر الماضي``, ``مطلع هذا العام``).
+TIME_WORDS = frozenset(arabic.normalize(w) for w in """
+الماضي الماضيه المقبل المقبله القادم القادمه الفائت الفائته المنصرم المنصرمه الحالي الحاليه الجاري الجاريه التالي
+هذا هذه ذلك تلك الاسبوع اسبوع الشهر شهر السنه سنه العام عام الليله ليله ليل مساء صباح ظهر منتصف اواخر اوائل مطلع
+نهايه بدايه قبل بعد منذ خلال الفتره فتره ايام الايام ساعات اسابيع اشهر الاشهر سنوات اعوام نحو حوالي قرابه المقبلين الماضيين
+""".split())
 #: Words of a time expression that add nothing to which time it is.
 TIME_FILLERS = frozenset(arabic.normalize(w) for w in "يوم في من الجاري الحالي عام العام سنه لعام م هـ".split())
 #: Levantine month names written as two words, joined into one token before reading a time.
@@ -98,10 +117,15 @@ def _digits(text: str) -> str:
     return "".join(str(unicodedata.digit(c)) if c.isdigit() and not c.isascii() else c for c in text)
 
 
+#: The alef that carries tanwin fatha at the end of a word (``توغلاً`` = ``توغل``): spelling, not a letter of the word.
+_TANWIN_ALEF = re.compile(r"(?:\u064bا|ا\u064b)(?=\W|$)")
+
+
 @lru_cache(maxsize=65536)
 def words(text: str) -> tuple[str, ...]:
-    """Normalised tokens (ة -> ه, digits Latin), split at spaces and slashes, outer punctuation gone."""
-    return tuple(t.replace(arabic.TA_MARBUTA, arabic.HA) for t in arabic.tokens(_digits(text).replace("/", " ").replace("،", " ، ")) )
+    """Normalised tokens (ة -> ه, digits Latin, tanwin alef dropped), split at spaces and slashes, outer punctuation gone."""
+    text = _TANWIN_ALEF.sub("", _digits(text)).replace("/", " ").replace("،", " ، ")
+    return tuple(t.replace(arabic.TA_MARBUTA, arabic.HA) for t in arabic.tokens(text))
 
 
 def _same_word(a: str, b: str) -> bool:
@@ -122,11 +146,23 @@ def _in(token: str, lexicon: frozenset[str]) -> bool:
     return any(s in lexicon for s in _stripped(token)) or token in lexicon
 
 
+#: Letters that transliterate one foreign sound in different spellings (``بيونج يانج`` ~ ``بيونغ يانغ``).
+_TRANSLITERATION = str.maketrans({"ج": "غ", "ڤ": "ف", "گ": "غ"})
+#: Dual and sound plural endings in the nominative and the oblique case (``البلدان`` ~ ``البلدين``).
+_CASE_ENDING = re.compile(r"(?<=...)(ان|ين|ون)$")
+
+
+def _loose(token: str) -> str:
+    return _CASE_ENDING.sub("ين", token.translate(_TRANSLITERATION))
+
+
 def _squash(tokens: tuple[str, ...]) -> frozenset[str]:
-    """The tokens written as one word, with any proclitic stripped from the first: ``بيونغيانغ`` ~ ``بيونغ يانغ``."""
+    """The tokens written as one word, with any proclitic stripped from the first (``بيونغيانغ`` ~ ``بيونغ يانغ``),
+    letters of transliteration and case endings unified."""
     if not tokens:
         return frozenset()
-    return frozenset(stem + "".join(tokens[1:]) for stem in arabic.stems(tokens[0])) | {"".join(tokens)}
+    joined = frozenset(stem + "".join(tokens[1:]) for stem in arabic.stems(tokens[0])) | {"".join(tokens)}
+    return joined | frozenset("".join(_loose(t) for t in (stem, *tokens[1:])) for stem in arabic.stems(tokens[0]))
 
 
 def _equivalent(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -151,13 +187,14 @@ class ArgumentContext:
     ``aliases``: every mention text of the reference argument's entity (in the gold, across
     documents); ``others``: mention texts of the document's other entities; ``before`` /
     ``after``: the document's words just before and after the reference span (its longer
-    extent in the text), nearest first.
+    extent in the text), nearest first; ``entity_type``: the reference entity's type (``GPE``...).
     """
 
     aliases: tuple[str, ...] = ()
     others: tuple[str, ...] = ()
     before: tuple[str, ...] = ()
     after: tuple[str, ...] = ()
+    entity_type: str | None = None
 
 
 NO_CONTEXT = ArgumentContext()
@@ -216,7 +253,7 @@ def _weekday_of(token: str) -> int | None:
 
 @lru_cache(maxsize=16384)
 def read_time(text: str) -> TimeReading | None:
-    """The parts of a time expression, or None when a token is not a time word (not a time)."""
+    """The parts of a time expression, or None when a token is not a time word (then it is not a time)."""
     text = arabic.normalize(_digits(text))
     for pattern, joined in _TWO_WORD_MONTHS.items():
         text = pattern.sub(joined, text)
@@ -236,8 +273,10 @@ def read_time(text: str) -> TimeReading | None:
             continue
         elif re.fullmatch(r"\d+[-–]\d+", token):
             days.update(int(x) for x in re.split(r"[-–]", token))
+        elif any(stem in TIME_WORDS for stem in {token, *arabic.stems(token)}):
+            relative.add(TIME_SYNONYMS.get(token, token))
         else:
-            relative.add(min(arabic.stems(token)))
+            return None  # not a time word: the string is not a time expression
     reading = TimeReading(frozenset(days), frozenset(months), frozenset(years), frozenset(weekdays), frozenset(deictic), frozenset(relative))
     return reading if reading.is_date or reading.relative else None
 
@@ -245,7 +284,7 @@ def read_time(text: str) -> TimeReading | None:
 def same_time(pred: str, ref: str) -> Verdict:
     """Both read as times, no shared component differs, and the prediction keeps the reference's most specific part."""
     p, r = read_time(pred), read_time(ref)
-    if p is None or r is None or not r.is_date and not p.is_date:
+    if p is None or r is None:
         return REJECTED
     for part in ("days", "months", "years", "weekdays", "deictic"):
         a, b = getattr(p, part), getattr(r, part)
@@ -286,26 +325,29 @@ def _modifiers_ok(extra: tuple[str, ...], *, side: str, text_side: tuple[str, ..
     """
     if not extra:
         return True, ""
-    nearest_first = extra[::-1] if side == "before" else extra
-    if not dropped and text_side and len(nearest_first) <= len(text_side) and all(
-        _same_word(a, b) for a, b in zip(nearest_first, text_side)
-    ) and not any(t in PHRASE_OPENERS for t in nearest_first):
+    # Arabic modifiers follow their head: words the text itself puts after the span extend it
+    # (القوات الأوكرانية); words before it would make them the head (زيارة لافروف), so never.
+    if side == "after" and not dropped and text_side and len(extra) <= len(text_side) and all(
+        _same_word(a, b) for a, b in zip(extra, text_side)
+    ) and not any(t in PHRASE_OPENERS for t in extra):
         return True, "the text's own extent"
-    after_title = False
+    in_title = False  # inside a title phrase (وزير الخارجية الروسي ..., رئيس مجلس الأمن ...)
     for token in extra:
-        if token in {"،", ",", "-", "–", "(", ")"}:
-            after_title = side == "after"
+        if token in {"،", ",", "-", "–"}:
+            in_title = False
             continue
         if token.isdigit():
             continue
         if token in PHRASE_OPENERS or (token.startswith(("و", "ف")) and len(token) > 2 and not _in(token, TITLES | GENERIC_HEADS)):
             return False, f"{token!r} opens another phrase"
-        if _in(token, TITLES):
-            after_title = True
+        if _in(token, TITLES) or _in(token, GENERIC_HEADS):
+            in_title = True
             continue
-        if _in(token, GENERIC_HEADS) or (_in(token, QUANTIFIERS) and side == "before"):
+        if _in(token, QUANTIFIERS) and side == "before":
             continue
-        if _is_nisba(token) and after_title:
+        if in_title and (side == "before" or _is_nisba(token)) and not dropped:
+            continue  # a title phrase runs up to the name
+        if _is_nisba(token) and in_title:
             continue
         return False, f"{token!r} is not a modifier"
     return True, "modifiers"
@@ -314,17 +356,22 @@ def _modifiers_ok(extra: tuple[str, ...], *, side: str, text_side: tuple[str, ..
 @lru_cache(maxsize=262144)
 def same_argument(pred: str, ref: str, context: ArgumentContext = NO_CONTEXT) -> Verdict:
     """Whether a predicted argument string names the reference argument (the rule in the module docstring)."""
-    p = words(pred)
+    p = _without_leading_prepositions(words(pred))
     if not p:
         return REJECTED
-    forms = [words(ref), *(words(a) for a in context.aliases)]
-    forms = [f for f in dict.fromkeys(forms) if f]
+    r = _without_leading_prepositions(words(ref))
+    aliases = () if context.entity_type in PLACE_TYPES else tuple(words(a) for a in context.aliases)
+    # A bare title or pronoun-like description is another mention only when the reference is one too.
+    aliases = tuple(a for a in aliases if not _all_descriptive(a) or len(a) >= 2 or _all_descriptive(r))
+    forms = [f for f in dict.fromkeys((r, *(_without_leading_prepositions(a) for a in aliases))) if f]
     for i, form in enumerate(forms):
         if _equivalent(p, form):
             return Verdict("equal" if i == 0 else "other mention", "")
-    time = same_time(pred, ref)
-    if read_time(ref) is not None and read_time(ref).is_date:  # type: ignore[union-attr]
-        return time
+    for part in _parenthesised(pred):
+        if any(_equivalent(part, form) for form in forms):
+            return Verdict("longer", "apposition in parentheses")
+    if read_time(ref) is not None:
+        return same_time(pred, ref)
     for i, form in enumerate(forms):
         own = i == 0
         for longer, shorter, dropped in ((p, form, False), (form, p, True)):
@@ -336,12 +383,43 @@ def same_argument(pred: str, ref: str, context: ArgumentContext = NO_CONTEXT) ->
                     return Verdict(None, "names another entity")
                 if dropped and any(t in CONTRASTIVE or _is_nisba(t) and not _in(t, TITLES) for t in after[:1]):
                     continue  # a shorter name that loses its distinguishing adjective is another name
+                named = _proper_name(shorter) or context.entity_type in NAMED_TYPES
+                if not dropped and named and after and all(_is_nisba(t) and t not in CONTRASTIVE for t in after) and not before:
+                    return Verdict("longer", "adjective of a proper name")
                 ok_before, why_before = _modifiers_ok(before, side="before", text_side=context.before if own else (), dropped=dropped)
                 ok_after, why_after = _modifiers_ok(after, side="after", text_side=context.after if own else (), dropped=dropped)
                 if ok_before and ok_after:
                     rule = "shorter" if dropped else "longer"
                     return Verdict(rule, ", ".join(w for w in (why_before, why_after) if w))
     return REJECTED
+
+
+def _without_leading_prepositions(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    while len(tokens) > 1 and tokens[0] in LEADING_PREPOSITIONS:
+        tokens = tokens[1:]
+    return tokens
+
+
+def _all_descriptive(tokens: tuple[str, ...]) -> bool:
+    """Only titles, generic heads, quantifiers and nisba adjectives: a description, not a name.
+
+    Of the reference entity's other mentions, a one-word description (``الوزير``) is too vague to
+    count; a fuller one (``وزير الخارجية الروسي``) names the office holder."""
+    return bool(tokens) and all(_in(t, TITLES | GENERIC_HEADS | QUANTIFIERS) or _is_nisba(t) for t in tokens)
+
+
+def _proper_name(tokens: tuple[str, ...]) -> bool:
+    """No token takes the article: a name (كوالالمبور, طهران), not a common noun (القوات)."""
+    return bool(tokens) and not any(t.startswith(("ال", "لل")) or _in(t, TITLES | GENERIC_HEADS) for t in tokens)
+
+
+def _parenthesised(text: str) -> list[tuple[str, ...]]:
+    """The words inside and outside parentheses of a string with an apposition in parentheses."""
+    if "(" not in text or ")" not in text:
+        return []
+    inside = re.findall(r"\(([^()]*)\)", text)
+    outside = re.sub(r"\([^()]*\)", " ", text)
+    return [w for w in (*(words(i) for i in inside), words(outside)) if w]
 
 
 # --- triggers -------------------------------------------------------------------------------
@@ -355,7 +433,7 @@ def _head_stems(token: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def same_trigger_word(pred: str, ref: str) -> Verdict:
+def same_trigger_word(pred: str, ref: str) -> Verdict:  # noqa: D401
     """Some content token of each shares a stem (the head word), sound feminine plurals as their singular."""
     p = [t for t in words(pred) if t not in FUNCTION_WORDS]
     r = [t for t in words(ref) if t not in FUNCTION_WORDS]

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 import strategies as S
 from benchmark.corpus import default_gold_dir
-from scorers.matching import MATCH_MODES
+from scorers.matching import OFFLINE_MATCH_MODES
 
 ROOT = Path(__file__).resolve().parent.parent
 LEXICON = ROOT / "submissions" / "lexicon.json"
@@ -68,7 +68,7 @@ def write(workdir: Path, data: dict, name: str, suffix: str = ".json") -> Path:
     return path
 
 
-@pytest.mark.parametrize("mode", MATCH_MODES)
+@pytest.mark.parametrize("mode", OFFLINE_MATCH_MODES)
 @pytest.mark.parametrize("name", sorted(PREDICTIONS))
 def test_reversed_submission_gives_byte_identical_results(name, mode, workdir):
     expected = baseline(name, mode, str(workdir))
@@ -111,13 +111,13 @@ def permutation_settings(examples: int):
 
 
 @permutation_settings(4)
-@given(st.sampled_from(sorted(PREDICTIONS)), st.sampled_from(MATCH_MODES), st.data())
+@given(st.sampled_from(sorted(PREDICTIONS)), st.sampled_from(OFFLINE_MATCH_MODES), st.data())
 def test_permuted_submission_gives_byte_identical_results(workdir, name, mode, data):
     check_permuted(workdir, name, mode, data.draw(S.permuted(load(name)), label="permuted"))
 
 
 @pytest.mark.slow
 @permutation_settings(SLOW_EXAMPLES)
-@given(st.sampled_from(sorted(PREDICTIONS)), st.sampled_from(MATCH_MODES), st.data())
+@given(st.sampled_from(sorted(PREDICTIONS)), st.sampled_from(OFFLINE_MATCH_MODES), st.data())
 def test_permuted_submission_gives_byte_identical_results_slow(workdir, name, mode, data):
     check_permuted(workdir, name, mode, data.draw(S.permuted(load(name)), label="permuted"))

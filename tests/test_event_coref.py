@@ -18,7 +18,7 @@ from benchmark.cli import main
 from benchmark.coref_results import coref_metrics, coref_notes
 from conftest import ann, make_corpus, span_json, write_json
 from scorers.event_coref import MEASURES, SCOPES, partitions, score_event_coref
-from scorers.matching import MATCH_MODES, make_matcher
+from scorers.matching import OFFLINE_MATCH_MODES, make_matcher
 from scorers.model import Annotation, DocumentAnnotation, EventMention, Span
 from scorers.registry import ALL_METRIC_NAMES, EVENT_COREF_METRICS, METRIC_NAMES, get_metric
 
@@ -295,7 +295,7 @@ def shuffled(annotation: Annotation, rnd) -> Annotation:
 
 
 FAST = settings(database=None, max_examples=40, deadline=None)
-modes = pytest.mark.parametrize("mode", MATCH_MODES)
+modes = pytest.mark.parametrize("mode", OFFLINE_MATCH_MODES)
 
 
 @modes

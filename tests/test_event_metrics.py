@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from conftest import ann, arg, ev
 from scorers.events import confusion, group_by_realis, group_by_type, macro_average, tally, tally_by
-from scorers.matching import MATCH_MODES, make_matcher
+from scorers.matching import OFFLINE_MATCH_MODES, make_matcher
 from scorers.model import Annotation, Argument, DocumentAnnotation, Entity, EventMention, Span
 from scorers.prf import PRF
 from scorers.registry import METRIC_NAMES, METRICS, score
@@ -54,7 +54,7 @@ def fill(names, value):
     return {n.replace("+", "_plus"): value for n in names}
 
 
-modes = pytest.mark.parametrize("mode", MATCH_MODES)
+modes = pytest.mark.parametrize("mode", OFFLINE_MATCH_MODES)
 
 
 # --- empty sides -------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import pytest
 from benchmark.cli import main
 from benchmark.corpus import Document, Segment, load_corpus
 from benchmark.extractors.base import BUILTIN, instantiate, resolve
-from benchmark.extractors.harness import run_extractor
+from benchmark.extractors.harness import extract_corpus, run_extractor
 from benchmark.extractors.lexicon import LexiconExtractor, load_lexicon
 from benchmark.problems import InputError
 from conftest import BUNDLED, make_corpus
@@ -46,6 +46,22 @@ def plugin(tmp_path, monkeypatch):
 
         def failing(doc):
             raise ExtractorError("server unreachable")
+
+        def flaky(doc):
+            if doc.doc_id == "d2":
+                raise ExtractorError("no answer within 1 s", fatal=False)
+            return good(doc)
+
+        class Degrading:
+            """Reports a failed request for d1 but still returns what it has."""
+
+            def __init__(self, corpus=None):
+                self.failed_requests = []
+
+            def __call__(self, doc):
+                if doc.doc_id == "d1":
+                    self.failed_requests.append("unparseable answer for chunk 2")
+                return good(doc)
 
         class WithOptions:
             name = "opts"
@@ -108,6 +124,26 @@ def test_bad_output_exits_2_naming_the_document(plugin, corpus_dir, capsys, name
     assert code == 2
     assert "document d1" in err and message in err
     assert "Traceback" not in err
+
+
+def test_non_fatal_failures_mark_the_document_and_the_run_goes_on(plugin, corpus_dir):
+    corpus = load_corpus(corpus_dir)
+    run = extract_corpus(resolve(f"{plugin}:flaky"), corpus, spec="flaky", progress=None)
+    assert run.failed == {"d2": ["no answer within 1 s"]} and run.failed_share == 0.5
+    assert sorted(run.annotation.documents) == ["d1", "d2"] and len(run.annotation.documents["d1"].events) == 1
+    run = extract_corpus(instantiate(resolve(f"{plugin}:Degrading"), corpus), corpus, spec="degrading", progress=None)
+    assert run.failed == {"d1": ["unparseable answer for chunk 2"]}
+    assert len(run.annotation.documents["d1"].events) == 1  # what it had is kept
+    _, warnings = run_extractor(resolve(f"{plugin}:flaky"), corpus, spec="flaky", progress=None)
+    assert [(w.severity, w.file) for w in warnings] == [("warning", "extractor flaky on document d2")]
+
+
+def test_run_exit_code_follows_max_failed_share(plugin, corpus_dir, capsys):
+    assert main(["run", "-e", f"{plugin}:flaky", "--gold", str(corpus_dir), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "document d2" in err and "no answer within 1 s" in err and "not scored" in err
+    assert main(["run", "-e", f"{plugin}:flaky", "--gold", str(corpus_dir), "-q", "--max-failed-share", "0.5"]) == 0
+    assert "tri_c" in capsys.readouterr().out
 
 
 def test_run_writes_scores_and_writes_results(plugin, corpus_dir, tmp_path, capsys):

@@ -31,7 +31,7 @@ import strategies as S
 from benchmark.problems import InputError
 from benchmark.scoring import ScoreRun, ScoreSettings, result_dict, score_annotations
 from benchmark.submission import check_submission
-from scorers.matching import MATCH_MODES, make_matcher
+from scorers.matching import OFFLINE_MATCH_MODES, make_matcher
 from scorers.model import Annotation
 from scorers.registry import METRICS
 
@@ -141,14 +141,14 @@ def check_valid(workdir: Path, file: S.SubmissionFile, mode: str) -> None:
 
 
 @FAST
-@given(S.valid_files(), st.sampled_from(MATCH_MODES))
+@given(S.valid_files(), st.sampled_from(OFFLINE_MATCH_MODES))
 def test_valid_submissions_load_and_score(workdir, file, mode):
     check_valid(workdir, file, mode)
 
 
 @pytest.mark.slow
 @SLOW
-@given(S.valid_files(), st.sampled_from(MATCH_MODES))
+@given(S.valid_files(), st.sampled_from(OFFLINE_MATCH_MODES))
 def test_valid_submissions_load_and_score_slow(workdir, file, mode):
     check_valid(workdir, file, mode)
 
@@ -164,14 +164,14 @@ def check_valid_cli(workdir: Path, file: S.SubmissionFile, mode: str) -> None:
 
 
 @fuzz(6)
-@given(S.valid_files(), st.sampled_from(MATCH_MODES))
+@given(S.valid_files(), st.sampled_from(OFFLINE_MATCH_MODES))
 def test_valid_submissions_score_through_the_cli(workdir, file, mode):
     check_valid_cli(workdir, file, mode)
 
 
 @pytest.mark.slow
 @fuzz(max(SLOW_EXAMPLES // 10, 1))
-@given(S.valid_files(), st.sampled_from(MATCH_MODES))
+@given(S.valid_files(), st.sampled_from(OFFLINE_MATCH_MODES))
 def test_valid_submissions_score_through_the_cli_slow(workdir, file, mode):
     check_valid_cli(workdir, file, mode)
 
@@ -182,7 +182,7 @@ def check_text_only(workdir: Path, data: dict, suffix: str) -> None:
     annotation, problems = check_submission(write(workdir, file), S.corpus())
     assert annotation is not None, [p.format() for p in problems]
     text_only = any("start" not in span for span, _ in S.spans_of(data))
-    for mode in MATCH_MODES:
+    for mode in OFFLINE_MATCH_MODES:
         try:
             run, result = score(annotation, S.gold(), mode)
         except InputError as exc:
@@ -227,12 +227,12 @@ def check_refused(workdir: Path, file: S.SubmissionFile, mode: str) -> None:
 @given(data=st.data())
 def test_each_mutation_is_refused(workdir, mutation, data):
     file = data.draw(S.near_valid_files(mutation=mutation), label="file")
-    check_refused(workdir, file, data.draw(st.sampled_from(MATCH_MODES), label="mode"))
+    check_refused(workdir, file, data.draw(st.sampled_from(OFFLINE_MATCH_MODES), label="mode"))
 
 
 @pytest.mark.slow
 @SLOW
-@given(S.near_valid_files(), st.sampled_from(MATCH_MODES))
+@given(S.near_valid_files(), st.sampled_from(OFFLINE_MATCH_MODES))
 def test_near_valid_submissions_are_refused_slow(workdir, file, mode):
     check_refused(workdir, file, mode)
 
@@ -265,14 +265,14 @@ def check_anything(workdir: Path, file: S.SubmissionFile, mode: str) -> None:
 
 
 @fuzz(100)
-@given(junk_files, st.sampled_from(MATCH_MODES))
+@given(junk_files, st.sampled_from(OFFLINE_MATCH_MODES))
 def test_arbitrary_input_is_scored_or_refused(workdir, file, mode):
     check_anything(workdir, file, mode)
 
 
 @pytest.mark.slow
 @SLOW
-@given(junk_files, st.sampled_from(MATCH_MODES))
+@given(junk_files, st.sampled_from(OFFLINE_MATCH_MODES))
 def test_arbitrary_input_is_scored_or_refused_slow(workdir, file, mode):
     check_anything(workdir, file, mode)
 

@@ -25,7 +25,7 @@ from benchmark.reading import iter_jsonl
 from benchmark.scoring import ScoreRun, ScoreSettings, result_dict, score_annotations
 from benchmark.submission import annotation_to_submission, check_submission, load_gold
 from conftest import make_corpus, span_json, write_json
-from scorers.matching import MATCH_MODES
+from scorers.matching import OFFLINE_MATCH_MODES
 from scorers.model import Annotation, DocumentAnnotation, EventMention, Span
 from scorers.registry import METRICS
 
@@ -167,7 +167,7 @@ TRIGGER_TP = {"exact": 3, "overlap": 4, "arabic": 3, "text": 3, "relaxed": 4}
 REALIS_TP = {"exact": 2, "overlap": 3, "arabic": 2, "text": 2, "relaxed": 3}
 
 
-@pytest.mark.parametrize("mode", MATCH_MODES)
+@pytest.mark.parametrize("mode", OFFLINE_MATCH_MODES)
 @pytest.mark.parametrize("copies", [1, 3])
 def test_every_word_as_every_type_by_hand(mode, copies, synthetic):
     corpus = load_corpus(synthetic)

@@ -1,15 +1,16 @@
-"""The LLM extractor against a local chat-completions server (127.0.0.1, a thread, no network).
+"""The LLM extractor against a local chat-completions server (tests/chat_server.py: 127.0.0.1,
+a thread, no network).
 
-The fake server answers from a script (status, body) one request at a time and records every
+The server answers from a script one request at a time (or by what was asked) and records every
 request, so each test states exactly how many requests it expects.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
-import threading
+import re
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -18,15 +19,14 @@ import pytest
 from benchmark.cli import main
 from benchmark.extractors.base import ExtractorError
 from benchmark.extractors.llm import LLMExtractor, find_span, parse_json_answer
+from benchmark.extractors.llm_options import NOT_OPTIONS, OPTIONS
 from benchmark.problems import InputError
+from chat_server import ChatServer as FakeServer
+from chat_server import chat, closed_port_url, error, last_user_message, ok
 from conftest import make_corpus
 
 KEY = "sk-test-SECRET-key-0123456789"
 TEXT = "ووصل لافروف إلى وونسان يوم الجمعة. والتقى لافروف نظيرته في وونسان."
-
-
-def chat(content: str) -> dict:
-    return {"id": "x", "object": "chat.completion", "choices": [{"index": 0, "message": {"role": "assistant", "content": content}}]}
 
 
 def answer(events: list[dict]) -> str:
@@ -39,59 +39,6 @@ EVENTS = [
     {"type": "Contact.Meet", "trigger": "والتقى", "realis": "actual",
      "arguments": [{"role": "Participant", "text": "لافروف"}, {"role": "Place", "text": "وونسان"}]},
 ]
-
-
-class FakeServer:
-    """Scripted responses; `default` answers once the script is used up (bounded: at most `limit` requests)."""
-
-    def __init__(self, script: list[tuple], default: tuple | None = None, limit: int = 50):
-        self.script = list(script)
-        self.default = default
-        self.limit = limit
-        self.requests: list[dict] = []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
-                length = int(self.headers.get("Content-Length", 0))
-                body = json.loads(self.rfile.read(length).decode("utf-8"))
-                server.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
-                if len(server.requests) > server.limit:
-                    status, payload, extra = 503, {"error": "request limit reached"}, {}
-                else:
-                    status, payload, *rest = server.script.pop(0) if server.script else server.default
-                    extra = rest[0] if rest else {}
-                if extra.get("delay"):
-                    time.sleep(extra["delay"])
-                if extra.get("echo_auth"):
-                    payload = {"error": f"bad key {self.headers.get('Authorization')}"}
-                data = (payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)).encode("utf-8")
-                try:
-                    self.send_response(status)
-                    for k, v in extra.get("headers", {}).items():
-                        self.send_header(k, v)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-            def log_message(self, *args):  # keep test output clean
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 def make(server: FakeServer, tmp_path: Path, **kw) -> LLMExtractor:
@@ -277,6 +224,195 @@ def test_cli_run_never_shows_the_key(monkeypatch, tmp_path, capsys):
     for blob in [out.out, out.err, *written]:
         assert KEY not in blob
     assert json.loads(pred.read_text(encoding="utf-8"))["documents"][0]["events"][0]["trigger"]["text"] == "ووصل"
+
+
+# --- failures are reported, never cached (issue: a cached bad answer made a rerun exit 0) ---------
+
+
+def cache_files(tmp_path: Path) -> list[Path]:
+    return sorted((tmp_path / "cache").rglob("*.json"))
+
+
+def test_an_unparseable_answer_is_not_cached_and_the_rerun_asks_again(tmp_path):
+    with FakeServer([ok("I cannot help with that."), ok(answer(EVENTS))]) as server:
+        first = make(server, tmp_path)
+        assert first(DOC) == []
+        assert len(first.failed_requests) == 1 and "unparseable answer" in first.failed_requests[0]
+        assert cache_files(tmp_path) == []
+        second = make(server, tmp_path)
+        assert [e["type"] for e in second(DOC)] == ["Movement.Transport-Person", "Contact.Meet"]
+        assert second.failed_requests == []
+    assert len(server.requests) == 2
+    assert len(cache_files(tmp_path)) == 1
+
+
+@pytest.mark.parametrize("answer_text, usable", [
+    ('{"events": []}', True), ("[]", True), ('```json\n{"events": [{"type": "X",},]}\n```', True),
+    ('{"event_mentions": [{"type": "Contact.Meet", "trigger": "لقاء"}]}', True),  # any shape the converter reads
+    ("I cannot help with that.", False), ("<html>Bad gateway</html>", False), ('{"note": "no events"}', False), ("42", False), ("", False),
+])
+def test_only_answers_the_converter_can_read_are_usable(answer_text, usable):
+    from benchmark.extractors.llm import usable_answer
+
+    assert usable_answer(answer_text, LLMExtractor(base_url="http://127.0.0.1:1/v1", model="m").ontology) is usable
+
+
+def test_a_bad_answer_cached_by_an_older_version_is_asked_again(tmp_path):
+    with FakeServer([ok(answer(EVENTS))]) as server:
+        extractor = make(server, tmp_path)
+        stale = extractor.client.cache_path(extractor.request_body(TEXT))
+        stale.parent.mkdir(parents=True)
+        stale.write_text(json.dumps({"model": "test-model", "content": "Sorry, no."}), encoding="utf-8")
+        assert len(extractor(DOC)) == 2
+    assert len(server.requests) == 1 and extractor.stats["cache_stale"] == 1
+    assert "events" in json.loads(stale.read_text(encoding="utf-8"))["content"]
+
+
+def test_a_failed_request_is_not_cached_and_not_fatal(tmp_path):
+    with FakeServer([], default=error(500, "CUDA out of memory")) as server:
+        extractor = make(server, tmp_path)
+        with pytest.raises(ExtractorError) as info:
+            extractor(DOC)
+    assert not info.value.fatal and cache_files(tmp_path) == []
+    # the server's own message, as for a 4xx
+    assert "HTTP 500" in str(info.value) and "CUDA out of memory" in str(info.value) and "gave up after 3 attempts" in str(info.value)
+
+
+def test_a_404_shows_the_server_message_and_is_fatal(tmp_path):
+    with FakeServer([error(404, "The model `test-model` does not exist.")]) as server:
+        with pytest.raises(ExtractorError) as info:
+            make(server, tmp_path)(DOC)
+    assert len(server.requests) == 1
+    assert "HTTP 404" in str(info.value) and "The model `test-model` does not exist." in str(info.value)
+    assert info.value.fatal and "EVBENCH_LLM_MODEL" in info.value.fix
+
+
+def test_connection_refused_fails_fast_naming_the_url_and_the_fix(tmp_path):
+    url = closed_port_url()
+    extractor = LLMExtractor(base_url=url, model="m", cache_dir=tmp_path / "cache", max_retries=5, sleep=pytest.fail)
+    began = time.monotonic()
+    with pytest.raises(ExtractorError) as info:
+        extractor(DOC)
+    assert time.monotonic() - began < 2 and extractor.stats["requests"] == 1 and extractor.stats["retries"] == 0
+    assert f"{url}/chat/completions: cannot connect" in str(info.value)
+    assert info.value.fatal and "start the server" in info.value.fix and "EVBENCH_LLM_BASE_URL" in info.value.fix
+
+
+# --- evbench run: --no-cache, --refresh, --max-failed-share, --help -------------------------------
+
+
+def run_cli(server_url: str, corpus: Path, tmp_path: Path, *extra: str) -> int:
+    return main(["run", "--extractor", "llm", "--base-url", server_url, "--model", "m", "--cache-dir", str(tmp_path / "cache"),
+                 "--gold", str(corpus), "-q", *extra])
+
+
+ARRIVAL = answer([{"type": "Movement.Transport-Person", "trigger": "ووصل", "arguments": [{"role": "Destination", "text": "وونسان"}]}])
+
+
+@pytest.fixture
+def two_docs(tmp_path, monkeypatch):
+    monkeypatch.setenv("EVBENCH_LLM_API_KEY", KEY)
+    return make_corpus(tmp_path, {"d1": "ووصل لافروف إلى وونسان.", "d2": "لا حدث هنا."})
+
+
+def test_no_cache_neither_reads_nor_writes(two_docs, tmp_path, capsys):
+    with FakeServer([], default=ok(ARRIVAL)) as server:
+        assert run_cli(server.url, two_docs, tmp_path, "--no-score") == 0
+        assert cache_files(tmp_path) and len(server.requests) == 2
+        assert run_cli(server.url, two_docs, tmp_path, "--no-score", "--no-cache") == 0
+        assert len(server.requests) == 4  # the cache was not read ...
+    assert len(cache_files(tmp_path)) == 2  # ... nor written
+
+
+def test_refresh_asks_again_and_overwrites(two_docs, tmp_path, capsys):
+    pred = tmp_path / "pred.json"
+    with FakeServer([], default=ok(answer([]))) as server:
+        assert run_cli(server.url, two_docs, tmp_path, "--no-score") == 0
+        server.default = ok(ARRIVAL)
+        assert run_cli(server.url, two_docs, tmp_path, "--no-score", "--refresh") == 0
+        assert len(server.requests) == 4
+        assert run_cli(server.url, two_docs, tmp_path, "--no-score", "--out", str(pred)) == 0
+        assert len(server.requests) == 4  # the refreshed answers are the cached ones now
+    assert json.loads(pred.read_text(encoding="utf-8"))["documents"][0]["events"][0]["trigger"]["text"] == "ووصل"
+
+
+def test_no_cache_and_refresh_exclude_each_other_and_need_the_llm_extractor(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["run", "-e", "llm", "--no-cache", "--refresh"])
+    assert info.value.code == 2 and "not allowed with argument" in capsys.readouterr().err
+    assert main(["run", "-e", "lexicon", "--refresh", "-q", "--no-score"]) == 2
+    assert "--refresh: error: does not apply to extractor lexicon" in capsys.readouterr().err
+
+
+def failing_d2(body: dict):
+    """d1 answers; d2 gets a 500 (after the retries)."""
+    return ok(ARRIVAL) if "ووصل" in last_user_message(body) else error(500, "d2 crashed the server")
+
+
+def test_more_failed_documents_than_allowed_exits_1_without_scoring(two_docs, tmp_path, capsys):
+    pred = tmp_path / "pred.json"
+    with FakeServer(respond=failing_d2) as server:
+        code = run_cli(server.url, two_docs, tmp_path, "--out", str(pred), "-O", "max_retries=0")
+    captured = capsys.readouterr()
+    assert code == 1 and len(server.requests) == 2
+    assert "document d2" in captured.err and "d2 crashed the server" in captured.err
+    assert "1 of 2 documents failed (50%), more than --max-failed-share 0; not scored" in captured.err
+    assert "tri_c" not in captured.out  # no scores for a run with missing documents
+    assert [d["doc_id"] for d in json.loads(pred.read_text(encoding="utf-8"))["documents"]] == ["d1", "d2"]  # still written
+    assert KEY not in captured.err + captured.out
+
+
+def test_failed_documents_within_the_allowed_share_are_scored(two_docs, tmp_path, capsys):
+    with FakeServer(respond=failing_d2) as server:
+        code = run_cli(server.url, two_docs, tmp_path, "-O", "max_retries=0", "--max-failed-share", "0.5")
+    captured = capsys.readouterr()
+    assert code == 0 and "tri_c" in captured.out
+    assert "warning: 1 of 2 documents failed (50%)" in captured.err
+
+
+def test_an_unparseable_answer_fails_its_document_and_the_fixed_rerun_succeeds(two_docs, tmp_path, capsys):
+    """The issue's scenario: a bad answer must not be reused after the server is fixed."""
+    pred = tmp_path / "pred.json"
+    with FakeServer([], default=ok("<html>Bad gateway</html>")) as server:
+        assert run_cli(server.url, two_docs, tmp_path, "--no-score") == 1
+        assert "unparseable answer" in capsys.readouterr().err and cache_files(tmp_path) == []
+        server.default = ok(ARRIVAL)
+        assert run_cli(server.url, two_docs, tmp_path, "--no-score", "--out", str(pred)) == 0
+    assert len(server.requests) == 4
+    assert json.loads(pred.read_text(encoding="utf-8"))["documents"][0]["events"][0]["trigger"]["text"] == "ووصل"
+
+
+def test_connection_refused_stops_the_run_at_once(two_docs, tmp_path, capsys):
+    url = closed_port_url()
+    began = time.monotonic()
+    assert run_cli(url, two_docs, tmp_path, "--no-score") == 2
+    err = capsys.readouterr().err
+    assert time.monotonic() - began < 5
+    assert err.count("error:") == 1 and "document d1" in err and f"{url}/chat/completions: cannot connect" in err
+    assert "fix: start the server" in err
+
+
+@pytest.mark.parametrize("value", ["1.5", "-0.1", "half"])
+def test_max_failed_share_is_checked(value, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["run", "-e", "llm", "--max-failed-share", value])
+    assert info.value.code == 2 and "--max-failed-share" in capsys.readouterr().err
+
+
+def test_help_lists_every_option_with_the_constructor_default(capsys):
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    params = {n: p for n, p in inspect.signature(LLMExtractor).parameters.items() if n not in NOT_OPTIONS}
+    assert [name for name, _, _ in OPTIONS] == list(params)
+    for name, metavar, text in OPTIONS:
+        assert f"{name}={metavar} {' '.join(text.split())}" in help_text
+        stated = re.search(r"\(default ([\w.]+)\)$", text)
+        if stated:
+            default = params[name].default
+            assert stated.group(1) == (str(default).lower() if isinstance(default, bool) else f"{default:g}"), name
+    for flag in ("--no-cache", "--refresh", "--max-failed-share"):
+        assert flag in help_text
 
 
 # --- repair and offsets, without a server ---------------------------------------------------

@@ -87,6 +87,7 @@ def test_another_entity_of_the_document_in_the_extra_words_is_rejected():
         ("أبريل 2025", "إبريل/نيسان 2025"),
         ("تشرين الأول 2023", "أكتوبر 2023"),  # two-word month name
         ("أمس", "أمس الخميس"),
+        ("العام الفائت", "العام الماضي"),  # synonymous relative words
     ],
 )
 def test_same_time_accepted(pred, ref):
@@ -101,6 +102,7 @@ def test_same_time_accepted(pred, ref):
         ("الخميس", "الجمعة", "weekdays differ"),
         ("12 يوليو", "13 يوليو", "days differ"),
         ("2024", "آب/ أغسطس 2024", "less specific"),
+        ("العام", "هذا العام", ""),  # the demonstrative is what says which year
     ],
 )
 def test_same_time_rejected(pred, ref, why):
@@ -112,7 +114,9 @@ def test_time_reading_by_hand():
     reading = read_time("1 يوليو/ تموز الجاري")
     assert reading is not None
     assert (reading.days, reading.months, reading.years) == ({1}, {7}, set())
-    assert read_time("لافروف") is not None and not read_time("لافروف").is_date  # type: ignore[union-attr]
+    assert read_time("لافروف") is None  # not a time word: not a time
+    relative = read_time("هذا العام")
+    assert relative is not None and not relative.is_date and relative.relative == {"هذا"}
 
 
 # --- triggers ------------------------------------------------------------------------------------

@@ -45,10 +45,10 @@ def agreement_result(second: Path, reference: Path | None, corpus) -> dict:
     """F1 per metric and matching mode, and the type kappa (exact spans)."""
     from benchmark.scoring import ScoreSettings, result_dict, score_submission
     from scorers.agreement import type_kappa
-    from scorers.matching import MATCH_MODES
+    from scorers.matching import OFFLINE_MATCH_MODES
 
     by_mode, kappa, mentions = {}, None, {}
-    for mode in MATCH_MODES:
+    for mode in OFFLINE_MATCH_MODES:
         run = score_submission(second, reference, corpus, ScoreSettings(match=mode))
         metrics = result_dict(run)["metrics"]
         by_mode[mode] = {name: metrics[name]["f1"] for name, _ in ROWS if name in metrics}

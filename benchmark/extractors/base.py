@@ -49,9 +49,22 @@ class Extractor(Protocol):
 class ExtractorError(Exception):
     """An extractor could not produce events for a document (server down, bad configuration).
 
-    The harness turns it into a Problem naming the document, so the CLI exits 2 with one line
-    instead of a traceback. Bugs in an extractor are ordinary exceptions and keep their traceback.
+    ``fatal`` (the default): every document would fail the same way, so the harness stops the
+    run with a Problem naming the document and the CLI exits 2 with one line instead of a
+    traceback. ``fatal=False``: only this document failed (a timeout, a server error on this
+    request); the harness records it, goes on, and `evbench run` fails only when more than
+    ``--max-failed-share`` of the documents failed. ``fix`` replaces the generic fix hint.
+    Bugs in an extractor are ordinary exceptions and keep their traceback.
+
+    An extractor that degrades instead of raising (an unparseable answer for one chunk still
+    leaves the others) may keep a list ``failed_requests`` of messages; the harness counts a
+    document as failed when that list grew while the document ran.
     """
+
+    def __init__(self, message: str, *, fatal: bool = True, fix: str | None = None) -> None:
+        super().__init__(message)
+        self.fatal = fatal
+        self.fix = fix
 
 
 def resolve(spec: str) -> Any:

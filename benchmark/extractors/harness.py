@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from benchmark.corpus import Corpus, Document
@@ -34,6 +35,72 @@ def _progress(items: list, stream: TextIO | None, desc: str) -> Iterator:
     yield from tqdm(items, desc=desc, unit="doc", file=stream, leave=False)
 
 
+@dataclass
+class ExtractorRun:
+    """What a run produced: the annotation, validation warnings, and the documents that failed.
+
+    A failed document (a non-fatal `ExtractorError`, or new ``failed_requests`` entries) is in
+    the annotation with the events obtained before the failure, possibly none; `failed` maps its
+    id to the messages, so the caller can decide whether the run is still worth a score.
+    """
+
+    annotation: Annotation
+    warnings: list[Problem]
+    documents: int
+    failed: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def failed_share(self) -> float:
+        return len(self.failed) / self.documents if self.documents else 0.0
+
+    def failure_problems(self, spec: str) -> list[Problem]:
+        """One warning per failed document, naming it and the first reason."""
+        fix = "rerun (what succeeded is cached); if it keeps failing, check the server's log"
+        return [Problem(f"extractor {spec} on document {doc_id}", "", messages[0] + (f" (and {len(messages) - 1} more)" if len(messages) > 1 else ""),
+                        fix, severity="warning") for doc_id, messages in sorted(self.failed.items())]
+
+
+def extract_corpus(
+    extractor: Callable[[Any], Iterable[dict]],
+    corpus: Corpus,
+    *,
+    spec: str = "extractor",
+    system: str | None = None,
+    doc_ids: Iterable[str] | None = None,
+    progress: TextIO | None = sys.stderr,
+) -> ExtractorRun:
+    """Run `extractor` on every document (sorted by id), checking each output at once.
+
+    Raises InputError naming the document when the output is invalid or the extractor raises a
+    fatal ExtractorError; a non-fatal one only marks the document failed (with no events).
+    """
+    ids = sorted(doc_ids) if doc_ids is not None else sorted(corpus.documents)
+    documents: dict[str, DocumentAnnotation] = {}
+    warnings: list[Problem] = []
+    failed: dict[str, list[str]] = {}
+    reported = getattr(extractor, "failed_requests", None)
+    for doc_id in _progress(ids, progress, spec):
+        doc: Document = corpus.documents[doc_id]
+        where = f"extractor {spec} on document {doc_id}"
+        seen = len(reported) if isinstance(reported, list) else 0
+        try:
+            events = extractor(doc)
+        except ExtractorError as exc:
+            if exc.fatal:
+                raise InputError([Problem(where, "", str(exc), exc.fix or "fix the extractor's configuration or input, then rerun")]) from None
+            failed[doc_id] = [str(exc)]
+            events = []
+        if isinstance(reported, list) and len(reported) > seen:
+            failed.setdefault(doc_id, []).extend(str(m) for m in reported[seen:])
+        raw = normalise_output(events, doc_id, spec)
+        annotation, problems = build_annotation([("", raw)], corpus, where)
+        if annotation is None:
+            raise InputError(problems)
+        warnings.extend(problems)
+        documents.update(annotation.documents)
+    return ExtractorRun(Annotation(documents=documents, system=system or spec), warnings, len(ids), failed)
+
+
 def run_extractor(
     extractor: Callable[[Any], Iterable[dict]],
     corpus: Corpus,
@@ -43,25 +110,6 @@ def run_extractor(
     doc_ids: Iterable[str] | None = None,
     progress: TextIO | None = sys.stderr,
 ) -> tuple[Annotation, list[Problem]]:
-    """Run `extractor` on every document (sorted by id); return the annotation and its warnings.
-
-    Raises InputError naming the document when the extractor's output is invalid or it raises
-    ExtractorError.
-    """
-    ids = sorted(doc_ids) if doc_ids is not None else sorted(corpus.documents)
-    documents: dict[str, DocumentAnnotation] = {}
-    warnings: list[Problem] = []
-    for doc_id in _progress(ids, progress, spec):
-        doc: Document = corpus.documents[doc_id]
-        where = f"extractor {spec} on document {doc_id}"
-        try:
-            events = extractor(doc)
-        except ExtractorError as exc:
-            raise InputError([Problem(where, "", str(exc), "fix the extractor's configuration or input, then rerun")]) from None
-        raw = normalise_output(events, doc_id, spec)
-        annotation, problems = build_annotation([("", raw)], corpus, where)
-        if annotation is None:
-            raise InputError(problems)
-        warnings.extend(problems)
-        documents.update(annotation.documents)
-    return Annotation(documents=documents, system=system or spec), warnings
+    """`extract_corpus` as (annotation, warnings), failed documents among the warnings."""
+    run = extract_corpus(extractor, corpus, spec=spec, system=system, doc_ids=doc_ids, progress=progress)
+    return run.annotation, run.warnings + run.failure_problems(spec)

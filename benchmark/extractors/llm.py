@@ -11,21 +11,18 @@ the ontology (types, definitions, roles, typical triggers, realis values) and th
 rules on triggers, realis, types and arguments. The model answers with text spans; the
 offsets are recovered here (whole-word match, in reading order), and whatever cannot be
 resolved or is not in the ontology is dropped and counted in `stats`, so the output is always a
-valid submission. Responses are cached on disk, keyed by the sha256 of the request (model,
-messages, sampling parameters), so a rerun makes no request. Standard library only.
+valid submission. The HTTP side (retries, timeouts, the disk cache keyed by the sha256 of the
+request, the server's message on errors, failing fast when nothing listens) is
+`benchmark.llm_client.ChatClient`, shared with the `--match judge` scorer. Only an answer that
+parses as events is cached; an unparseable one is counted in ``failed_requests`` (so `evbench
+run` counts its document as failed) and asked again on the next run. Standard library only.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import re
-import socket
 import time
 import unicodedata
-import urllib.error
-import urllib.request
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -33,10 +30,11 @@ from typing import Any
 
 from benchmark.corpus import SCORED_KINDS, Corpus, Ontology, default_gold_dir, load_ontology
 from benchmark.extractors.base import ExtractorError
-from benchmark.problems import InputError, Problem
-
-ENV_BASE_URL, ENV_MODEL, ENV_API_KEY = "EVBENCH_LLM_BASE_URL", "EVBENCH_LLM_MODEL", "EVBENCH_LLM_API_KEY"
-RETRY_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
+from benchmark.loose_output import COUNTER_NAMES, convert_arguments, convert_events
+from benchmark.loose_output import parse_json_answer  # noqa: F401 (importable from here as before)
+from benchmark.llm_client import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, RETRY_STATUS  # noqa: F401 (importable from here as before)
+from benchmark.llm_client import ChatClient, ChatError, cache_key, default_cache_dir, one_line
+from benchmark.loose_output import NO_EVENT_LIST, NOT_JSON
 GUIDELINE_SECTIONS = ("2.", "3.", "4.", "5.")  # trigger span, realis, type decisions, arguments
 
 FALLBACK_RULES = """\
@@ -92,27 +90,7 @@ def build_user_prompt(text: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# JSON repair
-
-
-def parse_json_answer(text: str) -> tuple[object | None, bool]:
-    """Parse a model's answer; return (value or None, whether a repair was needed).
-
-    Answers that are not plain JSON (code fences, prose around the object, trailing commas, a
-    truncated tail) are mended by ``json_repair``, a maintained library made for LLM output.
-    A mended value counts only if it is an object or a list of objects (the shapes an answer
-    may have); anything else (``json_repair`` turns ``{broken`` into ``["broken"]``) is None.
-    """
-    try:
-        return json.loads(text), False
-    except (json.JSONDecodeError, TypeError):
-        pass
-    from json_repair import repair_json
-
-    value = repair_json(text, return_objects=True)
-    if isinstance(value, dict) or (isinstance(value, list) and value and all(isinstance(v, dict) for v in value)):
-        return value, True
-    return None, True
+# JSON repair: `parse_json_answer` is `benchmark.loose_output.parse_json_answer` (shared with `evbench convert`).
 
 
 # ---------------------------------------------------------------------------------------------
@@ -186,12 +164,20 @@ def find_span(text: str, needle: str, anchor: int, *, forward: bool) -> tuple[in
 
 
 def _default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "evbench" / "llm"
+    return default_cache_dir("llm")
 
 
 def _as_bool(value: Any) -> bool:
     return value if isinstance(value, bool) else str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def usable_answer(text: str, ontology: Ontology) -> bool:
+    """Whether an answer is worth caching: `benchmark.loose_output` (which `to_events` reads it
+    with) finds an event list in it, possibly empty. An answer that is not JSON even after
+    repair, or has no event list, is asked again on the next run. Asking the converter itself
+    keeps this rule from drifting away from what the extractor accepts."""
+    _, changes = convert_events(text, "", ontology)
+    return not any(change.what in (NOT_JSON, NO_EVENT_LIST) for change in changes)
 
 
 class LLMExtractor:
@@ -208,6 +194,7 @@ class LLMExtractor:
         api_key: str | None = None,
         cache_dir: str | Path | None = None,
         use_cache: bool | str = True,
+        refresh: bool | str = False,
         timeout: float | str = 120.0,
         max_retries: int | str = 5,
         backoff: float | str = 1.0,
@@ -221,28 +208,27 @@ class LLMExtractor:
     ) -> None:
         root = corpus.root if corpus is not None else default_gold_dir()
         self.ontology = ontology or (corpus.ontology if corpus is not None else load_ontology(root / "ontology.json"))
-        self.base_url = (base_url or os.environ.get(ENV_BASE_URL) or "").rstrip("/")
-        self.model = model or os.environ.get(ENV_MODEL) or ""
-        self.__key = api_key or os.environ.get(ENV_API_KEY) or None
-        missing = [(n, env) for n, env, v in (("base_url", ENV_BASE_URL, self.base_url), ("model", ENV_MODEL, self.model)) if not v]
-        if missing:
-            raise InputError([Problem("llm extractor", "", f"no {name} configured", f"set {env} or pass --option {name}=...") for name, env in missing])
-        if not self.base_url.startswith(("http://", "https://")):
-            raise InputError([Problem("llm extractor", "", f"base_url {self.base_url!r} is not an http(s) URL", "use e.g. http://127.0.0.1:8000/v1")])
-        self.endpoint = self.base_url if self.base_url.endswith("/chat/completions") else self.base_url + "/chat/completions"
-        self.cache_dir = Path(cache_dir).expanduser() if cache_dir else _default_cache_dir()
-        self.use_cache = _as_bool(use_cache)
-        self.timeout = float(timeout)
-        self.max_retries = int(max_retries)
-        self.backoff = float(backoff)
+        self.stats: Counter = Counter()
+        #: One message per answer that could not be used (see `benchmark.extractors.base.ExtractorError`).
+        self.failed_requests: list[str] = []
+        self.client = ChatClient(
+            base_url, model, api_key, cache_dir=cache_dir or _default_cache_dir(), use_cache=_as_bool(use_cache),
+            refresh=_as_bool(refresh), timeout=float(timeout), max_retries=int(max_retries), backoff=float(backoff),
+            sleep=sleep, stats=self.stats, label="llm extractor",
+            hints={"base_url": "pass --base-url (or --option base_url=...)", "model": "pass --model (or --option model=...)"},
+        )
         self.temperature = float(temperature)
         self.max_tokens = int(max_tokens)
         self.max_chars = int(max_chars)
         self.json_mode = _as_bool(json_mode)
-        self.sleep = sleep
         rules = guideline_rules(Path(guidelines) if guidelines else root / "guidelines.md")
         self.system_prompt = build_system_prompt(self.ontology, rules)
-        self.stats: Counter = Counter()
+
+    # The client's settings, readable here as before the client was shared.
+    base_url = property(lambda self: self.client.base_url)
+    model = property(lambda self: self.client.model)
+    endpoint = property(lambda self: self.client.endpoint)
+    cache_dir = property(lambda self: self.client.cache_dir)
 
     def __repr__(self) -> str:  # never shows the key
         return f"LLMExtractor(base_url={self.base_url!r}, model={self.model!r}, cache_dir={str(self.cache_dir)!r})"
@@ -263,75 +249,21 @@ class LLMExtractor:
     @staticmethod
     def cache_key(body: dict) -> str:
         """sha256 of the request (model, messages, sampling parameters); the key is not in it."""
-        return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
-
-    def _cache_path(self, digest: str) -> Path:
-        return self.cache_dir / digest[:2] / f"{digest}.json"
-
-    def _redact(self, message: str) -> str:
-        return message.replace(self.__key, "***") if self.__key else message
+        return cache_key(body)
 
     def complete(self, body: dict) -> str:
-        """The model's answer for `body`, from the cache or the server (with retries)."""
-        digest = self.cache_key(body)
-        path = self._cache_path(digest)
-        if self.use_cache and path.is_file():
-            try:
-                cached = json.loads(path.read_text(encoding="utf-8"))
-                self.stats["cache_hits"] += 1
-                return cached["content"]
-            except (OSError, ValueError, KeyError, TypeError):
-                self.stats["cache_unreadable"] += 1
-        content = self._post(body)
-        if self.use_cache:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".tmp{os.getpid()}")
-            tmp.write_text(json.dumps({"model": self.model, "content": content}, ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, path)
-        return content
+        """The model's answer for `body`, from the cache or the server (with retries).
 
-    def _post(self, body: dict) -> str:
-        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        headers = {"Content-Type": "application/json", "Accept": "application/json"}
-        if self.__key:
-            headers["Authorization"] = f"Bearer {self.__key}"
-        last = "no attempt made"
-        for attempt in range(self.max_retries + 1):
-            if attempt:
-                self.stats["retries"] += 1
-            retry_after: float | None = None
-            try:
-                self.stats["requests"] += 1
-                request = urllib.request.Request(self.endpoint, data=data, headers=headers, method="POST")
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    payload = json.loads(response.read().decode("utf-8"))
-                return self._content(payload)
-            except urllib.error.HTTPError as exc:
-                last = f"HTTP {exc.code} {exc.reason}"
-                if exc.code not in RETRY_STATUS:
-                    detail = exc.read(500).decode("utf-8", "replace")
-                    raise ExtractorError(self._redact(f"{self.endpoint}: {last}: {detail}")) from None
-                header = exc.headers.get("Retry-After") if exc.headers else None
-                retry_after = float(header) if header and header.replace(".", "", 1).isdigit() else None
-            except (TimeoutError, socket.timeout):
-                last = f"no answer within {self.timeout:g} s"
-            except urllib.error.URLError as exc:
-                last = f"cannot connect: {exc.reason}"
-            except (ValueError, UnicodeDecodeError) as exc:
-                last = f"response is not chat-completions JSON: {exc}"
-            if attempt < self.max_retries:
-                delay = self.backoff * (2**attempt)
-                self.sleep(min(max(delay, retry_after or 0.0), 60.0))
-        raise ExtractorError(self._redact(f"{self.endpoint}: {last} (gave up after {self.max_retries + 1} attempts)"))
-
-    @staticmethod
-    def _content(payload: object) -> str:
+        Only an answer that parses as events is cached; any other is recorded in
+        `failed_requests` (its document then counts as failed) and asked again next run.
+        A failed request raises ExtractorError, fatal when every request would fail alike.
+        """
         try:
-            content = payload["choices"][0]["message"]["content"]  # type: ignore[index]
-        except (KeyError, IndexError, TypeError):
-            raise ValueError("no choices[0].message.content") from None
-        if not isinstance(content, str):
-            raise ValueError("message content is not a string")
+            content = self.client.complete(body, cacheable=lambda answer: usable_answer(answer, self.ontology))
+        except ChatError as exc:
+            raise ExtractorError(str(exc), fatal=exc.fatal, fix=exc.fix) from None
+        if not usable_answer(content, self.ontology):
+            self.failed_requests.append(f"unparseable answer from {self.model}: {one_line(content, 120)!r}")
         return content
 
     # -- documents -----------------------------------------------------------------------------
@@ -366,51 +298,18 @@ class LLMExtractor:
         return events
 
     def to_events(self, value: object, text: str, offset: int) -> list[dict]:
-        """Check the model's events against the ontology and resolve their spans in `text`."""
-        if isinstance(value, dict):
-            value = value.get("events", [])
-        if not isinstance(value, list):
-            return []
-        out, cursor = [], 0
-        for item in value:
-            if not isinstance(item, dict) or item.get("type") not in self.ontology.types:
-                self.stats["dropped_events_bad_type"] += 1
-                continue
-            trigger = item.get("trigger")
-            if isinstance(trigger, dict):
-                trigger = trigger.get("text")
-            span = find_span(text, trigger, cursor, forward=True) if isinstance(trigger, str) else None
-            if span is None:
-                self.stats["dropped_triggers"] += 1
-                continue
-            cursor = span[0]
-            event: dict[str, Any] = {"type": item["type"]}
-            realis = item.get("realis")
-            if realis in self.ontology.realis:
-                event["realis"] = realis
-            elif realis is not None:
-                self.stats["dropped_realis"] += 1
-            event["trigger"] = {"start": offset + span[0], "end": offset + span[1], "text": text[span[0] : span[1]]}
-            event["arguments"] = self._arguments(item.get("arguments"), item["type"], text, offset, span[0])
-            out.append(event)
-        return out
+        """The model's events for chunk `text` (at `offset` in its document), by `benchmark.loose_output`:
+        checked against the ontology, spans found in `text`; what is dropped is counted in `stats`."""
+        events, changes = convert_events(value, text, self.ontology, offset=offset, keep_unlocated=False)
+        for change in changes:  # several changes share a counter (dropped_arguments)
+            if change.what in COUNTER_NAMES:
+                self.stats[COUNTER_NAMES[change.what]] += change.count
+        return events
 
     def _arguments(self, raw: object, etype: str, text: str, offset: int, anchor: int) -> list[dict]:
-        roles = self.ontology.roles_for(etype)
-        args: list[dict] = []
-        seen: set[tuple] = set()
-        for arg in raw if isinstance(raw, list) else []:
-            if not isinstance(arg, dict) or arg.get("role") not in roles:
-                self.stats["dropped_arguments"] += 1
-                continue
-            mention = arg.get("text", arg.get("mention"))
-            span = find_span(text, mention, anchor, forward=False) if isinstance(mention, str) else None
-            if span is None:
-                self.stats["dropped_arguments"] += 1
-                continue
-            key = (arg["role"], span)
-            if key in seen:
-                continue
-            seen.add(key)
-            args.append({"role": arg["role"], "start": offset + span[0], "end": offset + span[1], "text": text[span[0] : span[1]]})
-        return args
+        """One event's arguments (a list or a {role: text} map), located nearest `anchor`; drops counted."""
+        arguments, changes = convert_arguments(raw, etype, text, self.ontology, anchor=anchor, offset=offset, keep_unlocated=False)
+        for change in changes:  # several changes share a counter (dropped_arguments)
+            if change.what in COUNTER_NAMES:
+                self.stats[COUNTER_NAMES[change.what]] += change.count
+        return arguments

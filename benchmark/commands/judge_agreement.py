@@ -1,0 +1,87 @@
+"""`evbench judge-agreement`: how often each matching mode decides a pair as people did.
+
+Each mode is asked, through the scorer's own matcher, whether the predicted string matches the
+gold trigger or argument of every human-judged pair (``gold/judgments/verdicts.jsonl`` or your
+own file in that format), and its decisions are compared with the verdicts: accuracy,
+precision, recall (a correct pair is the positive class) and Cohen's kappa, overall and per
+kind. Run it on your own judge model (``--match judge``) to calibrate it before trusting it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+DEFAULT_MODES = ("exact", "arabic", "text", "relaxed")
+KINDS = ("all", "argument", "trigger")
+
+
+def add_parser(sub) -> None:
+    from benchmark.arg_types import choices_list
+    from benchmark.cli import add_corpus_option
+    from scorers.matching import MATCH_MODES
+
+    p = sub.add_parser("judge-agreement", help="agreement of each matching mode with human verdicts on generated strings")
+    p.add_argument("--match", type=choices_list("match mode", MATCH_MODES), default=DEFAULT_MODES, metavar="MODE[,MODE...]",
+                   help=f"modes to measure, comma-separated (default {','.join(DEFAULT_MODES)}; judge needs an LLM server)")
+    p.add_argument("--verdicts", metavar="FILE", default=None, help="JSONL of judged pairs (default: <corpus>/judgments/verdicts.jsonl)")
+    p.add_argument("--format", choices=("plain", "github", "json"), default="plain")
+    p.add_argument("--out", metavar="FILE", default=None, help="also write the JSON result here")
+    add_corpus_option(p)
+    p.set_defaults(run=run)
+
+
+def judge_agreement(pairs, modes, corpus, gold, *, judge=None) -> dict:
+    """Per mode and kind, the agreement of the mode's decisions with the verdicts (``scorers.agreement.VerdictAgreement``)."""
+    from benchmark.scoring import ScoreSettings, matcher_for
+    from benchmark.verdicts import decide
+    from scorers.agreement import verdict_agreement
+
+    result: dict = {"pairs": len(pairs), "correct": sum(p.correct for p in pairs), "modes": {}}
+    for mode in modes:
+        if mode == "judge":
+            from benchmark.judging import judged_decisions
+
+            decisions, audit = judged_decisions(pairs, corpus, gold, judge)
+            result["judge"] = audit
+        else:
+            matcher = matcher_for(ScoreSettings(match=mode), corpus, gold)
+            decisions = {p.id: decide(p, matcher, gold, corpus) for p in pairs}
+        result["modes"][mode] = {
+            kind: verdict_agreement((p.correct, decisions[p.id]) for p in pairs if kind in ("all", p.kind)).to_dict() for kind in KINDS
+        }
+    return result
+
+
+def render(result: dict, fmt: str) -> str:
+    from benchmark.tables import percent, table
+
+    rows = []
+    for mode, kinds in result["modes"].items():
+        for kind in KINDS:
+            a = kinds[kind]
+            kappa = "-" if a["kappa"] is None else f"{a['kappa']:.3f}"
+            rows.append([mode, kind, a["n"], percent(a["accuracy"]), percent(a["precision"]), percent(a["recall"]), kappa,
+                         a["tp"], a["fp"], a["fn"], a["tn"]])
+    headers = ["mode", "pairs", "n", "accuracy", "precision", "recall", "kappa", "tp", "fp", "fn", "tn"]
+    head = f"{result['pairs']} human-judged pairs ({result['correct']} correct); positive class: correct"
+    return head + "\n\n" + table(rows, headers, "github" if fmt == "github" else "plain")
+
+
+def run(args: argparse.Namespace) -> int:
+    from benchmark.commands.score import emit_result
+    from benchmark.corpus import load_corpus
+    from benchmark.submission import load_gold
+    from benchmark.verdicts import default_verdicts, load_verdicts
+
+    corpus = load_corpus(args.gold)
+    pairs = load_verdicts(Path(args.verdicts) if args.verdicts else default_verdicts(corpus), corpus)
+    judge = None
+    if "judge" in args.match:
+        from benchmark.judge import LLMJudge
+
+        judge = LLMJudge.from_environment()
+    result = judge_agreement(pairs, args.match, corpus, load_gold(corpus), judge=judge)
+    emit_result(result, args.out, args.format, lambda: render(result, args.format))
+    return 0
