@@ -103,7 +103,7 @@ TIME_WORDS = frozenset(arabic.normalize(w) for w in """
 نهايه بدايه قبل بعد منذ خلال الفتره فتره ايام الايام ساعات اسابيع اشهر الاشهر سنوات اعوام نحو حوالي قرابه المقبلين الماضيين
 """.split())
 #: Words of a time expression that add nothing to which time it is.
-TIME_FILLERS = frozenset(arabic.normalize(w) for w in "يوم في من الجاري الحالي عام العام سنه لعام م هـ".split())
+TIME_FILLERS = frozenset(arabic.normalize(w) for w in "يوم يومي في من الجاري الحالي عام العام سنه لعام م هـ او و الى إلى حتى بين".split())
 #: Levantine month names written as two words, joined into one token before reading a time.
 _TWO_WORD_MONTHS = {re.compile(arabic.normalize(name).replace(" ", r"\s+")): arabic.normalize(name).replace(" ", "_")
                     for name in ("كانون الثاني", "كانون الأول", "تشرين الأول", "تشرين الثاني")}
@@ -294,7 +294,8 @@ def same_time(pred: str, ref: str) -> Verdict:
     if not absolute and p.relative != r.relative:
         return REJECTED
     if r.names_a_day:
-        keeps = p.names_a_day
+        # one of the reference's own day designators, agreeing: a weekday cannot be checked against a date
+        keeps = bool(r.days & p.days or r.weekdays & p.weekdays or r.deictic & p.deictic)
     elif r.months:
         keeps = bool(p.months)
     elif r.years:
@@ -317,7 +318,7 @@ def _names_other_entity(extra: tuple[str, ...], forms: list[tuple[str, ...]], ot
     return False
 
 
-def _modifiers_ok(extra: tuple[str, ...], *, side: str, text_side: tuple[str, ...], dropped: bool) -> tuple[bool, str]:
+def _modifiers_ok(extra: tuple[str, ...], *, side: str, text_side: tuple[str, ...], dropped: bool, person: bool = False) -> tuple[bool, str]:
     """Whether the extra tokens on one side of the shared run are modifiers (see the module docstring).
 
     ``text_side``: the document's own words on that side of the reference span, nearest first;
@@ -325,12 +326,13 @@ def _modifiers_ok(extra: tuple[str, ...], *, side: str, text_side: tuple[str, ..
     """
     if not extra:
         return True, ""
-    # Arabic modifiers follow their head: words the text itself puts after the span extend it
-    # (القوات الأوكرانية); words before it would make them the head (زيارة لافروف), so never.
+    # Arabic modifiers follow their head: adjectives and definite complements the text itself puts
+    # after the span extend it (القوات الأوكرانية, موارد الطاقة); words before it would make them
+    # the head (زيارة لافروف), so never.
     if side == "after" and not dropped and text_side and len(extra) <= len(text_side) and all(
-        _same_word(a, b) for a, b in zip(extra, text_side)
-    ) and not any(t in PHRASE_OPENERS for t in extra):
-        return True, "the text's own extent"
+        _same_word(a, b) and a not in PHRASE_OPENERS and (_is_nisba(a) or a.startswith("ال") or not person) for a, b in zip(extra, text_side)
+    ):
+        return True, "the text's own extent"  # after a person's name only adjectives, never a new clause
     in_title = False  # inside a title phrase (وزير الخارجية الروسي ..., رئيس مجلس الأمن ...)
     for token in extra:
         if token in {"،", ",", "-", "–"}:
@@ -387,7 +389,8 @@ def same_argument(pred: str, ref: str, context: ArgumentContext = NO_CONTEXT) ->
                 if not dropped and named and after and all(_is_nisba(t) and t not in CONTRASTIVE for t in after) and not before:
                     return Verdict("longer", "adjective of a proper name")
                 ok_before, why_before = _modifiers_ok(before, side="before", text_side=context.before if own else (), dropped=dropped)
-                ok_after, why_after = _modifiers_ok(after, side="after", text_side=context.after if own else (), dropped=dropped)
+                ok_after, why_after = _modifiers_ok(after, side="after", text_side=context.after if own else (), dropped=dropped,
+                                                    person=context.entity_type == "PER")
                 if ok_before and ok_after:
                     rule = "shorter" if dropped else "longer"
                     return Verdict(rule, ", ".join(w for w in (why_before, why_after) if w))
