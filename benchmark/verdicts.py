@@ -36,6 +36,8 @@ class VerdictPair:
     predicted: str
     predicted_role: str | None
     verdict: str
+    #: Each independent annotator's verdict before adjudication, when recorded.
+    annotators: dict | None = None
 
     @property
     def correct(self) -> bool:

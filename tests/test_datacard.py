@@ -33,3 +33,14 @@ def test_update_card_replaces_only_its_block(tmp_path):
     assert update_card(card, "new table")
     assert card.read_text(encoding="utf-8") == "intro\n<!-- stats:start -->\nnew table\n<!-- stats:end -->\noutro\n"
     assert not update_card(card, "new table")
+
+
+def test_judgments_block_is_current():
+    from benchmark.commands.judge_agreement import DEFAULT_MODES, MARKERS, judge_agreement, render
+    from benchmark.submission import load_gold
+    from benchmark.verdicts import default_verdicts, load_verdicts
+
+    corpus = load_corpus()
+    card = (corpus.root / "README.md").read_text(encoding="utf-8")
+    result = judge_agreement(load_verdicts(default_verdicts(corpus), corpus), DEFAULT_MODES, corpus, load_gold(corpus))
+    assert card_block(card, MARKERS) == render(result, "github").strip(), "run `evbench judge-agreement --update-card`"

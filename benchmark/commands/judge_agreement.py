@@ -15,6 +15,7 @@ from pathlib import Path
 
 DEFAULT_MODES = ("exact", "arabic", "text", "relaxed")
 KINDS = ("all", "argument", "trigger")
+MARKERS = ("<!-- judgments:start -->", "<!-- judgments:end -->")
 
 
 def add_parser(sub) -> None:
@@ -28,6 +29,7 @@ def add_parser(sub) -> None:
     p.add_argument("--verdicts", metavar="FILE", default=None, help="JSONL of judged pairs (default: <corpus>/judgments/verdicts.jsonl)")
     p.add_argument("--format", choices=("plain", "github", "json"), default="plain")
     p.add_argument("--out", metavar="FILE", default=None, help="also write the JSON result here")
+    p.add_argument("--update-card", action="store_true", help="write the github table into <corpus>/README.md (the bundled verdicts only)")
     add_corpus_option(p)
     p.set_defaults(run=run)
 
@@ -38,7 +40,7 @@ def judge_agreement(pairs, modes, corpus, gold, *, judge=None) -> dict:
     from benchmark.verdicts import decide
     from scorers.agreement import verdict_agreement
 
-    result: dict = {"pairs": len(pairs), "correct": sum(p.correct for p in pairs), "modes": {}}
+    result: dict = {"pairs": len(pairs), "correct": sum(p.correct for p in pairs), "annotators": annotator_agreement(pairs), "modes": {}}
     for mode in modes:
         if mode == "judge":
             from benchmark.judging import judged_decisions
@@ -54,6 +56,19 @@ def judge_agreement(pairs, modes, corpus, gold, *, judge=None) -> dict:
     return result
 
 
+def annotator_agreement(pairs) -> dict | None:
+    """Cohen's kappa between the two independent annotators before adjudication (when the file records them)."""
+    from scorers.agreement import kappa
+
+    both = [p.annotators for p in pairs if p.annotators and len(p.annotators) == 2]
+    if not both:
+        return None
+    names = sorted(both[0])
+    first, second = [a[names[0]] for a in both], [a[names[1]] for a in both]
+    return {"annotators": names, "pairs": len(both), "raw_agreement": sum(x == y for x, y in zip(first, second)) / len(both),
+            "kappa": kappa(first, second), "adjudicated": sum(x != y for x, y in zip(first, second))}
+
+
 def render(result: dict, fmt: str) -> str:
     from benchmark.tables import percent, table
 
@@ -66,7 +81,13 @@ def render(result: dict, fmt: str) -> str:
                          a["tp"], a["fp"], a["fn"], a["tn"]])
     headers = ["mode", "pairs", "n", "accuracy", "precision", "recall", "kappa", "tp", "fp", "fn", "tn"]
     head = f"{result['pairs']} human-judged pairs ({result['correct']} correct); positive class: correct"
-    return head + "\n\n" + table(rows, headers, "github" if fmt == "github" else "plain")
+    lines = [head, table(rows, headers, "github" if fmt == "github" else "plain")]
+    a = result["annotators"]
+    if a is not None:
+        kappa = "undefined" if a["kappa"] is None else f"{a['kappa']:.3f}"
+        lines.append(f"Annotators {' and '.join(a['annotators'])}, each blind to the other, on {a['pairs']} pairs: raw agreement "
+                     f"{100 * a['raw_agreement']:.1f} %, Cohen's kappa {kappa}; {a['adjudicated']} disagreements adjudicated.")
+    return "\n\n".join(lines)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -83,5 +104,12 @@ def run(args: argparse.Namespace) -> int:
 
         judge = LLMJudge.from_environment()
     result = judge_agreement(pairs, args.match, corpus, load_gold(corpus), judge=judge)
+    if args.update_card:
+        from benchmark.datacard import update_card
+
+        card = corpus.root / "README.md"
+        changed = update_card(card, render(result, "github"), MARKERS)
+        print(f"{card}: {'updated' if changed else 'already current'}")
+        return 0
     emit_result(result, args.out, args.format, lambda: render(result, args.format))
     return 0
