@@ -20,8 +20,9 @@ from dataclasses import fields
 from pathlib import Path
 
 from benchmark.corpus import Corpus, load_corpus
+from benchmark.coverage import covered_result
 from benchmark.problems import InputError, Problem
-from benchmark.scoring import ScoreSettings, reference_identity, result_dict, score_annotations, score_submission
+from benchmark.scoring import ScoreSettings, reference_identity, score_annotations, score_submission
 from benchmark.submission import _json_documents, annotation_to_submission, load_gold, load_submission
 from benchmark.validation import build_annotation
 from scorers.model import Annotation
@@ -90,7 +91,7 @@ def score(predictions, reference=None, *, corpus_dir: Path | str | None = None, 
     settings = ScoreSettings(match=match, **options)
     corpus = load_corpus(corpus_dir)
     if _is_path(predictions) and (reference is None or _is_path(reference)) and system is None:
-        return result_dict(score_submission(Path(predictions), None if reference is None else Path(reference), corpus, settings))
+        return covered_result(score_submission(Path(predictions), None if reference is None else Path(reference), corpus, settings))
 
     prediction, pred_label = _annotation(predictions, corpus, "predictions", gold_if_none=False)
     gold, ref_label = _annotation(reference, corpus, "reference", gold_if_none=True)
@@ -107,4 +108,4 @@ def score(predictions, reference=None, *, corpus_dir: Path | str | None = None, 
         pred_label=pred_label,
         ref_label=ref_label,
     )
-    return result_dict(run)
+    return covered_result(run)

@@ -89,6 +89,15 @@ class Corpus:
     root: Path
     documents: dict[str, Document]
     ontology: Ontology
+    #: The manifest's ``name`` and ``version`` (the bundled corpus: ``evbench``, ``1.0``).
+    name: str | None = None
+    version: str | None = None
+
+    @property
+    def gold_release(self) -> str:
+        """The gold annotations by release, with no path: ``evbench-gold 1.1`` (names results that are shared)."""
+        label = f"{self.name or self.root.name}-gold"
+        return f"{label} {self.version}" if self.version else label
 
     @property
     def annotations_dir(self) -> Path:
@@ -206,4 +215,6 @@ def _load_corpus(root: Path, manifest, verify: bool) -> Corpus:
         )
     if problems:
         raise InputError(problems)
-    return Corpus(root=root, documents=documents, ontology=load_ontology(root / "ontology.json"))
+    name, version = manifest.get("name"), manifest.get("version")
+    return Corpus(root=root, documents=documents, ontology=load_ontology(root / "ontology.json"),
+                  name=name if isinstance(name, str) else None, version=str(version) if isinstance(version, (str, int, float)) else None)

@@ -95,6 +95,7 @@ def _describe(item: Item) -> dict:
         "role": item.argument.role if item.argument else None,
         "realis": item.event.realis,
         "event": item.event.id,
+        "event_trigger": {"start": item.event.trigger.start, "end": item.event.trigger.end, "text": item.event.trigger.text},
     }
 
 

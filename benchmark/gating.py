@@ -10,6 +10,7 @@ option).
 from __future__ import annotations
 
 import argparse
+import re
 
 from benchmark.problems import InputError, Problem
 from scorers.gate import DEFAULT_GATE_METRICS, GateError, Verdict, evaluate, gate_metrics
@@ -29,9 +30,34 @@ def _score(value: str, option: str) -> float:
     return number
 
 
+#: ``--max-drop`` in points: ``1pt``, ``0.5 pt``, ``2 points``.
+POINTS = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*(?:pts?|points?)", re.IGNORECASE)
+
+
 def max_drop(value: str) -> float:
-    """argparse type for --max-drop: a score difference in [0, 1]."""
-    return _score(value, "--max-drop")
+    """argparse type for --max-drop: a score difference on the 0..1 scale (``0.01``) or in points (``1pt``).
+
+    A bare number of 1 or more is refused: ``--max-drop 1`` meant as one point would allow a
+    drop of 100 points, so every regression would pass.
+    """
+    text = value.strip()
+    points = POINTS.fullmatch(text)
+    if points:
+        number = float(points.group(1))
+        if number > 100:
+            raise argparse.ArgumentTypeError(f"--max-drop {value} is more than 100 points (the whole scale)")
+        return number / 100
+    try:
+        number = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--max-drop takes 0.01 (0..1 scale) or 1pt (points), got {value!r}") from None
+    if number >= 1:
+        meant = f"{number / 100:g} or {text}pt" if number < 100 else f"{text}pt" if number == 100 else None
+        hint = f"for {number:g} point{'s' if number != 1 else ''} write {meant}" if meant else "the scale ends at 100 points (100pt)"
+        raise argparse.ArgumentTypeError(f"--max-drop {value} would allow a drop of {100 * number:g} points: a bare number is on the 0..1 scale; {hint}")
+    if not number >= 0:  # negative, or NaN
+        raise argparse.ArgumentTypeError(f"--max-drop must be 0 or more, got {value}")
+    return number
 
 
 def floor(value: str) -> tuple[str, float]:
@@ -47,7 +73,8 @@ def add_gate_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--baseline", metavar="RESULTS", default=None,
                    help="a result JSON (from `evbench score --out`) to compare with")
     g.add_argument("--max-drop", type=max_drop, default=None, metavar="D",
-                   help="largest allowed fall below the baseline, on the 0..1 scale (0.01 = one F1 point; default 0)")
+                   help="largest allowed fall below the baseline: 0.01 on the 0..1 scale, or 1pt in points (default 0); "
+                        "a bare number of 1 or more is refused")
     g.add_argument("--gate-metrics", default=None, metavar="M1,M2",
                    help=f"metrics compared with the baseline (default: {','.join(DEFAULT_GATE_METRICS)}, those present in both)")
     g.add_argument("--fail-under", type=floor, nargs="+", action="extend", default=None, metavar="METRIC=VALUE",
@@ -93,8 +120,15 @@ def comparability_warnings(result: dict, baseline: dict) -> list[str]:
     ours, theirs = result.get("settings") or {}, baseline.get("settings") or {}
     warnings = [f"the baseline was scored with {key}={theirs.get(key)!r}, this run with {key}={ours.get(key)!r}"
                 for key in COMPARED_SETTINGS if key in ours and theirs.get(key) != ours.get(key)]
+    # Recorded only when given (``evbench score --only-submitted``): absent means all the reference's documents.
+    if bool(ours.get("only_submitted")) != bool(theirs.get("only_submitted")):
+        every, only = "on all the reference's documents", "with --only-submitted (only the submission's documents)"
+        warnings.append(f"the baseline was scored {only if theirs.get('only_submitted') else every}, this run {only if ours.get('only_submitted') else every}")
     ref, base_ref = result.get("reference") or {}, baseline.get("reference") or {}
-    if base_ref.get("checksum") and ref.get("checksum") and base_ref["checksum"] != ref["checksum"]:
+    if base_ref.get("version") and ref.get("version") and base_ref["version"] != ref["version"]:
+        warnings.append(f"the baseline was scored against gold release {base_ref['version']}, this run against release {ref['version']}; "
+                        "regenerate the baseline on this release")
+    elif base_ref.get("checksum") and ref.get("checksum") and base_ref["checksum"] != ref["checksum"]:
         warnings.append("the baseline was scored against a different reference (sha256 differs); regenerate the baseline if the gold changed")
     return warnings
 
@@ -122,14 +156,15 @@ def _points(value: float) -> str:
 
 
 def gate_table(verdict: Verdict, fmt: str) -> str:
-    """One row per check: what it compared, the worst value allowed, and whether it passed."""
+    """One row per check: what it compared, the drop allowed (in points), the worst value allowed, and whether it passed."""
     from benchmark.tables import table
 
     rows = []
     for c in verdict.checks:
         against = f"baseline {_points(c.reference)}" if c.kind == "drop" else f"floor {_points(c.reference)}"
-        rows.append([c.metric, against, _points(c.value), f"{100 * c.change:+.2f}", _points(c.limit), "pass" if c.passed else "FAIL"])
-    return table(rows, ["metric", "against", "F1", "change", "worst allowed", "result"], fmt)
+        allowed = f"{_points(verdict.max_drop or 0.0)} pt" if c.kind == "drop" else ""
+        rows.append([c.metric, against, _points(c.value), f"{100 * c.change:+.2f}", allowed, _points(c.limit), "pass" if c.passed else "FAIL"])
+    return table(rows, ["metric", "against", "F1", "change", "allowed drop", "worst allowed", "result"], fmt)
 
 
 def summary(verdict: Verdict) -> str:
@@ -140,7 +175,7 @@ def summary(verdict: Verdict) -> str:
     for c in verdict.failures:
         if c.kind == "drop":
             parts.append(f"{c.metric} {_points(c.value)} is {100 * abs(c.change):.2f} points {'below' if c.higher_is_better else 'above'}"
-                         f" the baseline {_points(c.reference)} (max drop {100 * (verdict.max_drop or 0):.2f})")
+                         f" the baseline {_points(c.reference)} (max drop {100 * (verdict.max_drop or 0):.2f} points)")
         else:
             parts.append(f"{c.metric} {_points(c.value)} is {'under' if c.higher_is_better else 'over'} the floor {_points(c.reference)}")
     return "evbench score: regression gate FAILED: " + "; ".join(parts)

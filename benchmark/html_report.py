@@ -383,10 +383,10 @@ def coref_table_html(result: dict) -> str:
     def cells(value: dict | None) -> str:
         if value is None:
             return "<td></td>" * 3
-        return "".join(f"<td>{percent(value[k])}</td>" if k in value else "<td></td>" for k in ("recall", "precision", "f1"))
+        return "".join(f"<td>{percent(value[k])}</td>" if k in value else "<td></td>" for k in ("precision", "recall", "f1"))
 
     head = "".join(f'<th colspan="3">{_e(scope)}</th>' for scope in scopes)
-    sub = "<th>R</th><th>P</th><th>F1</th>" * len(scopes)
+    sub = "<th>P</th><th>R</th><th>F1</th>" * len(scopes)
     rows = "".join(f'<tr data-metric="{_e(measure)}"><th scope="row">{_e(measure)}</th>{"".join(cells(by_scope.get(s)) for s in scopes)}</tr>'
                    for measure, by_scope in scores.items())
     notes = "".join(f'<p class="muted">note: {_e(n)}</p>' for n in result.get("coref_notes", []))

@@ -23,7 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from benchmark.corpus import Corpus, Segment
-from benchmark.scoring import ScoreRun, result_dict
+from benchmark.coverage import covered_result
+from benchmark.scoring import ScoreRun
 from scorers.events import Kind, Outcome
 from scorers.model import Annotation, EventMention, Span
 
@@ -340,7 +341,7 @@ def _clusters(run: ScoreRun, marks: Iterable[TriggerMark]) -> tuple[ClusterGroup
 
 def build_report(run: ScoreRun, corpus: Corpus) -> Report:
     """Gather the report's data from a scored run (`benchmark.scoring.score_submission`)."""
-    result = result_dict(run)
+    result = covered_result(run)
     tokens = {"ref": _event_tokens(run.gold, "r"), "pred": _event_tokens(run.prediction, "p")}
     marks = _marks(run, tokens)
     documents = []

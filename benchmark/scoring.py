@@ -189,41 +189,29 @@ def _sha256_files(paths: list[Path]) -> str:
 
 
 def reference_identity(path: Path | None, corpus: Corpus) -> dict:
-    """Where the reference came from and sha256 checksums naming it and the corpus exactly."""
+    """What the reference is, and sha256 checksums naming it and the corpus exactly.
+
+    Results are shared (papers, CI artifacts), so ``source`` names no local path: the corpus
+    gold by its release (``evbench-gold 1.1``, from the corpus manifest), another reference by
+    its file name; ``checksum`` says which bytes; ``version`` is the gold's release number (None
+    for another reference), so a gate can tell results of two releases apart.
+    """
     if path is None:
         files = sorted(corpus.annotations_dir.glob("*.json"))
-        source, checksum = f"gold:{corpus.annotations_dir}", _sha256_files(files)
+        source, checksum, version = corpus.gold_release, _sha256_files(files), corpus.version
     else:
-        source, checksum = str(path), hashlib.sha256(path.read_bytes()).hexdigest()
-    return {"source": source, "checksum": checksum, "corpus_checksum": corpus.checksum()}
+        source, checksum, version = path.name, hashlib.sha256(path.read_bytes()).hexdigest(), None
+    return {"source": source, "version": version, "checksum": checksum, "corpus_checksum": corpus.checksum()}
 
 
-def _spans(doc: DocumentAnnotation):
-    for event in doc.events:
-        yield f"event {event.id!r} trigger", event.trigger
-        for i, arg in enumerate(event.arguments):
-            yield f"event {event.id!r} argument {i} ({arg.role})", arg.span
-    for entity in doc.entities:
-        for i, mention in enumerate(entity.mentions):
-            yield f"entity {entity.id!r} mention {i}", mention
+def require_offsets(annotation: Annotation, file: str, corpus: Corpus) -> None:
+    """Offset modes cannot score text-only spans that could not be located (``benchmark.locating``):
+    stop with one located problem per span (as many as `validate` warns about)."""
+    from benchmark.locating import unlocated
 
-
-def require_offsets(annotation: Annotation, file: str) -> None:
-    """Offset modes cannot score text-only spans: stop, naming how many and the first one.
-
-    One problem, not one per span: an offset-free file has hundreds of them and one cause.
-    """
-    missing = [
-        (doc_id, where, span)
-        for doc_id in sorted(annotation.documents)
-        for where, span in _spans(annotation.documents[doc_id])
-        if not span.has_offsets
-    ]
-    if missing:
-        doc_id, where, span = missing[0]
-        count = f"{len(missing)} spans have" if len(missing) > 1 else "1 span has"
-        raise InputError([Problem(file, f"document {doc_id} {where}", f"{count} no start/end offsets (first: {span.text!r})",
-                                  "use --match text (the offset-free protocol) or add start and end offsets")])
+    problems = unlocated(annotation, corpus, file, "error")
+    if problems:
+        raise InputError(problems)
 
 
 def _in_chrome(span: Span, corpus: Corpus, doc_id: str) -> bool:
@@ -283,10 +271,12 @@ def score_annotations(
     the labels name each side in problems. ``unit`` (for intervals) and ``jobs`` go to :func:`summarize`.
     ``judge`` (``benchmark.judge.LLMJudge``) for ``--match judge``; by default one from the environment.
     """
-    matcher = make_matcher(settings.match, settings.overlap_threshold)
-    if matcher.uses_offsets:
-        require_offsets(prediction, pred_label)
-        require_offsets(gold, ref_label)
+    from benchmark.locating import locate
+
+    prediction, gold = locate(prediction, corpus), locate(gold, corpus)
+    if make_matcher(settings.match, settings.overlap_threshold).uses_offsets:
+        require_offsets(prediction, pred_label, corpus)
+        require_offsets(gold, ref_label, corpus)
     prediction, ignored = drop_chrome(prediction, corpus)
     gold, _ = drop_chrome(gold, corpus)
     audit = None

@@ -128,6 +128,11 @@ def check_submission(path: Path | str, corpus: Corpus, *, max_bytes: int | None 
         return None, problems
     if annotation is not None and system is not None:
         annotation = Annotation(documents=annotation.documents, system=system)
+    if annotation is not None:
+        from benchmark.locating import locate, unlocated
+
+        annotation = locate(annotation, corpus)
+        problems = problems + unlocated(annotation, corpus, file)
     return annotation, problems
 
 

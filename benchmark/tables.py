@@ -101,15 +101,15 @@ def metrics_table(result: dict, fmt: str) -> str:
 
 
 def coref_table(result: dict, fmt: str) -> str:
-    """Event coreference: one row per measure, R / P / F1 within documents and across the corpus."""
+    """Event coreference: one row per measure, P / R / F1 (the order of every table) within documents and across the corpus."""
     rows = []
     for measure in MEASURES:
         row: list = [measure]
         for scope in SCOPES:
             m = result["metrics"][f"coref_{scope}.{measure}"]
-            row += ["", "", f1_cell(m)] if measure == "conll" else [percent(m["recall"]), percent(m["precision"]), f1_cell(m)]
+            row += ["", "", f1_cell(m)] if measure == "conll" else [percent(m["precision"]), percent(m["recall"]), f1_cell(m)]
         rows.append([*row, MEASURE_DESCRIPTIONS[measure]])
-    headers = ["metric", *(f"{scope} {score}" for scope in SCOPES for score in ("R", "P", "F1")), "definition"]
+    headers = ["metric", *(f"{scope} {score}" for scope in SCOPES for score in ("P", "R", "F1")), "definition"]
     return table(rows, headers, fmt)
 
 
@@ -142,13 +142,21 @@ def _span_cell(entry: dict) -> str:
     return f"{entry['text']} {where}"
 
 
+def _event_cell(entry: dict) -> str:
+    """The event an error belongs to: its id, and for an argument the event's trigger (``e2 والتقى [40,46)``)."""
+    if entry["role"] is None or "event_trigger" not in entry:
+        return entry["event"]
+    return f"{entry['event']} {_span_cell(entry['event_trigger'])}"
+
+
 def explain_table(entries: list[dict], fmt: str) -> str:
+    """One row per error; an argument's row names its event (id and trigger), so a missed argument can be found."""
     rows = []
     for e in entries:
         miss = e["near_miss"]
         near = "" if miss is None else f"{_span_cell(miss)} {miss['type']}{' ' + miss['role'] if miss['role'] else ''} differs: {', '.join(miss['differs']) or 'nothing (already matched)'}"
-        rows.append([e["metric"], e["kind"].upper(), e["doc_id"], _span_cell(e), e["type"], e["role"] or "", e["context"], near])
-    return table(rows, ["metric", "error", "doc", "span", "type", "role", "context", "near miss"], fmt)
+        rows.append([e["metric"], e["kind"].upper(), e["doc_id"], _event_cell(e), _span_cell(e), e["type"], e["role"] or "", e["context"], near])
+    return table(rows, ["metric", "error", "doc", "event", "span", "type", "role", "context", "near miss"], fmt)
 
 
 def render(result: dict, fmt: str, by: list[str], explain: list[dict] | None = None) -> str:
@@ -157,6 +165,11 @@ def render(result: dict, fmt: str, by: list[str], explain: list[dict] | None = N
     notes = [f"ignored: {result['ignored_in_chrome']} predicted events in chrome segments"]
     if result["ignored_documents"]:
         notes.append(f"{len(result['ignored_documents'])} predicted documents not in the reference ({', '.join(result['ignored_documents'])})")
+    if result.get("missing_documents"):
+        from benchmark.coverage import id_list
+
+        how = "not scored (--only-submitted)" if result["settings"].get("only_submitted") else "scored as empty"
+        notes.append(f"{len(result['missing_documents'])} reference documents not in the submission, {how} ({id_list(result['missing_documents'])})")
     parts.append(caption("; ".join(notes), fmt))
     if interval_caption(result):
         parts.append(caption(interval_caption(result), fmt))

@@ -170,7 +170,7 @@ def unit_counts(
     column = {c: j for j, c in enumerate(cells)}
     kind = {k: i for i, k in enumerate(KINDS)}
     width = 3 * len(cells)
-    flat = [row[key] * width + 3 * column[c] + kind[o.kind] for o, key, cs in zip(outcomes, keys, per_outcome) for c in cs]
+    flat = [row[key] * width + 3 * column[c] + kind[o.kind] for o, key, cs in zip(outcomes, keys, per_outcome, strict=True) for c in cs]
     found, values = np.unique(np.asarray(flat, dtype=np.int64), return_counts=True)
     return UnitCounts(tuple(universe), tuple(cells), (found // max(width, 1)).astype(np.int32), (found % max(width, 1)).astype(np.int32),
                       values.astype(np.int32))
@@ -337,7 +337,7 @@ def percentile_interval(samples: np.ndarray, level: float) -> list[tuple[float, 
     whole = np.flatnonzero(~has_nan)
     if whole.size and samples.shape[0]:
         lows, highs = np.percentile(samples[:, whole], tails, axis=0)
-        for j, lo, hi in zip(whole.tolist(), lows.tolist(), highs.tolist()):
+        for j, lo, hi in zip(whole.tolist(), lows.tolist(), highs.tolist(), strict=True):
             out[j] = (lo, hi)
     for j in np.flatnonzero(has_nan).tolist():
         values = samples[:, j][~np.isnan(samples[:, j])]

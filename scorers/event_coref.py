@@ -21,13 +21,18 @@ Which predicted mention is which reference mention (alignment)
     ``typed=True`` to get that rule.
 
 Ties
-    Several mentions can look the same to the alignment: the same trigger under the matching
-    mode, with the same type, realis and arguments. This happens with duplicate predictions on
-    one word, with double-tagged reference triggers of one type, and in ``text`` mode with every
-    repeated word. Which of them is paired with which is then a tie. The pairing is
-    deterministic (the same for any input order), but it is arbitrary, and for coreference it
-    matters because a mention takes its partner's identity. The KBP scorer resolves such ties
-    arbitrarily too (its v1.6 change log).
+    Several mentions can match the same trigger equally well under the matching mode: duplicate
+    predictions on one word, double-tagged reference triggers, and in ``text`` mode every
+    repeated word. For coreference it matters which of them is paired with which, because a
+    mention takes its partner's identity. The alignment decides as every trigger metric does
+    (:func:`scorers.alignment.agreement`): of the pairings with the most pairs and the best
+    trigger matches, it keeps the one whose pairs agree on the event type most often, then the
+    one that matches the most arguments (role and span, as arg_c+ counts them), then the most
+    realis values. So a duplicate prediction without arguments never takes the reference
+    mention, and with it the cluster, from the prediction that has the arguments right. Only
+    mentions alike in all of these are still a tie; the pairing is then deterministic (the same
+    for any input order) but arbitrary, as the KBP scorer resolves such ties arbitrarily too
+    (its v1.6 change log).
 
 Twinless mentions
     A predicted mention aligned to nothing and a reference mention that nothing is aligned to

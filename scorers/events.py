@@ -32,7 +32,11 @@ Metric definitions (items match when their spans match under the chosen ``SpanMa
 * ``arg_i+`` / ``arg_c+`` (TextEE's stricter variants): and the predicted event is aligned
   under ``tri_c`` with the reference event the argument belongs to; arguments are aligned
   one-to-one within each aligned event pair, and arguments of unaligned events are all
-  false positives / negatives.
+  false positives / negatives. Of the tri_c alignments (most pairs, best trigger matches),
+  each ``+`` metric uses one that matches the most of its own arguments (then the most
+  realis values), so adding a prediction never takes a true positive away (under exact
+  matching): a second prediction on the same trigger with the right realis but no arguments
+  does not take the reference event from the one that has its arguments right.
 * entity-aware argument matching: a predicted argument also matches a reference argument
   when its span matches any mention of the reference argument's entity (reference entity
   list), so a correct but differently chosen coreferent mention is not penalised.
@@ -45,7 +49,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from scorers.alignment import Alignment, align, align_triggers, argument_key, event_key, span_candidates
+from scorers.alignment import Alignment, ArgumentRule, align, align_triggers, argument_key, argument_scorer, event_key, span_candidates
 from scorers.matching import SpanMatcher
 from scorers.model import Argument, DocumentAnnotation, EventMention, Span
 from scorers.prf import PRF, divide
@@ -124,30 +128,8 @@ def argument_items(events: Iterable[EventMention]) -> list[Item]:
     return [Item(e, a) for e in events for a in e.arguments]
 
 
-def argument_similarity(
-    matcher: SpanMatcher, entity_mentions: Mapping[str, tuple[Span, ...]], *, classified: bool, entity_aware: bool
-) -> Callable[[Item, Item], float | None]:
-    """Argument items match when spans match (or, entity-aware, any mention of the reference entity does); role too if classified."""
-
-    def similarity(pred: Item, ref: Item) -> float | None:
-        assert pred.argument is not None and ref.argument is not None
-        if classified and pred.argument.role != ref.argument.role:
-            return None
-        span = pred.argument.span
-        entity = ref.argument.entity
-        best = matcher.argument_similarity(span, ref.argument.span, entity)
-        if entity_aware and entity is not None:
-            for mention in entity_mentions.get(entity, ()):
-                score = matcher.argument_similarity(span, mention, entity)
-                if score is not None and (best is None or score > best):
-                    best = score
-        return best
-
-    return similarity
-
-
 def argument_spans(entity_mentions: Mapping[str, tuple[Span, ...]], *, entity_aware: bool) -> Callable[[Item], tuple[Span, ...]]:
-    """Every span a predicted argument may match to take reference item ``r`` (see :func:`argument_similarity`)."""
+    """Every span a predicted argument may match to take reference item ``r`` (see :func:`scorers.alignment.argument_scorer`)."""
 
     def spans(r: Item) -> tuple[Span, ...]:
         assert r.argument is not None
@@ -167,10 +149,10 @@ def argument_metric(*, classified: bool, entity_aware: bool) -> MetricFunction:
 
     def metric(pred: DocumentAnnotation, ref: DocumentAnnotation, matcher: SpanMatcher) -> Alignment[Item, Item]:
         mentions = ref.entity_mentions()
-        span_match = argument_similarity(matcher, mentions, classified=classified, entity_aware=entity_aware)
+        score = argument_scorer(matcher, ArgumentRule(classified, entity_aware), mentions)
 
         def similarity(p: Item, r: Item) -> float | None:
-            return span_match(p, r) if p.event.type == r.event.type else None
+            return score(p.argument, r.argument) if p.event.type == r.event.type else None  # type: ignore[arg-type]
 
         candidates = span_candidates(matcher, _argument_span, argument_spans(mentions, entity_aware=entity_aware))
         return align(argument_items(pred.events), argument_items(ref.events), similarity, item_key, candidates)
@@ -179,17 +161,18 @@ def argument_metric(*, classified: bool, entity_aware: bool) -> MetricFunction:
 
 
 def argument_plus_metric(*, classified: bool, entity_aware: bool) -> MetricFunction:
-    """arg_i+ / arg_c+ (TextEE): arguments aligned one-to-one within tri_c-aligned event pairs."""
+    """arg_i+ / arg_c+ (TextEE): arguments aligned one-to-one within tri_c-aligned event pairs (the tri_c alignment matching the most of them)."""
 
     def metric(pred: DocumentAnnotation, ref: DocumentAnnotation, matcher: SpanMatcher) -> Alignment[Item, Item]:
-        events = align_triggers(pred.events, ref.events, matcher, typed=True)
         mentions = ref.entity_mentions()
-        similarity = argument_similarity(matcher, mentions, classified=classified, entity_aware=entity_aware)
+        rule = ArgumentRule(classified, entity_aware)
+        events = align_triggers(pred.events, ref.events, matcher, typed=True, arguments=rule, entities=mentions)
+        score = argument_scorer(matcher, rule, mentions)
         candidates = span_candidates(matcher, _argument_span, argument_spans(mentions, entity_aware=entity_aware))
         partner = {id(p): r for p, r in events.pairs}
 
         def within_pair(p: Item, r: Item) -> float | None:
-            return similarity(p, r) if partner.get(id(p.event)) is r.event else None
+            return score(p.argument, r.argument) if partner.get(id(p.event)) is r.event else None  # type: ignore[arg-type]
 
         # One alignment for all pairs at once: no argument can match across pairs, so each pair's
         # arguments form their own components (solved as if aligned pair by pair).

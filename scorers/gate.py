@@ -10,7 +10,8 @@ Rules (``limit`` is the worst value that still passes):
 * drop check, against a baseline value ``base`` with ``max_drop`` (same 0..1 scale as the
   scores: 0.01 is one F1 point): ``limit = base - max_drop`` (``base + max_drop`` when lower is
   better); the metric fails when it is worse than ``limit``. A drop of exactly ``max_drop``
-  passes.
+  passes. A ``max_drop`` outside 0..1 is a GateError (100 "points" would pass anything); the
+  command line takes ``0.01`` or ``1pt`` and refuses a bare ``1``.
 * floor check, ``--fail-under name=value``: ``limit = value``; fails when worse than it (for
   a lower-is-better metric the value is a ceiling).
 
@@ -131,8 +132,8 @@ def evaluate(
     unknown metric, or on one missing from ``current``, is a GateError. ``higher_is_better``
     defaults to True for a metric it does not list.
     """
-    if max_drop < 0:
-        raise GateError([f"--max-drop must be non-negative, got {max_drop}"])
+    if not 0 <= max_drop <= 1:
+        raise GateError([f"--max-drop must be on the 0..1 scale of the scores (0.01 = one F1 point), got {max_drop}"])
     direction = higher_is_better or {}
     floors = floors or {}
     known_names = set(known) | set(current)

@@ -45,8 +45,9 @@ class PRF:
         return PRF(tp=self.tp + other.tp, fp=self.fp + other.fp, fn=self.fn + other.fn)
 
     def __radd__(self, other: object) -> PRF:
-        # Lets the built-in sum() start from its default 0.
-        if isinstance(other, int) and other == 0:
+        # Lets the built-in sum() start from its default 0; any other start (sum(counts, 5),
+        # sum(counts, False)) is a TypeError, never silently dropped.
+        if type(other) is int and other == 0:
             return self
         return NotImplemented
 

@@ -125,8 +125,8 @@ def _p_values(extreme: np.ndarray, valid: np.ndarray, *, exact: bool = False) ->
     """Monte Carlo p-values ``(1 + hits) / (1 + valid)``; exact ones ``hits / valid`` (the identity is among them)."""
     hits, total = (extreme & valid).sum(axis=0), valid.sum(axis=0)
     if exact:
-        return [None if t == 0 else float(h / t) for h, t in zip(hits, total)]
-    return [None if t == 0 else float((1 + h) / (1 + t)) for h, t in zip(hits, total)]
+        return [None if t == 0 else float(h / t) for h, t in zip(hits, total, strict=True)]
+    return [None if t == 0 else float((1 + h) / (1 + t)) for h, t in zip(hits, total, strict=True)]
 
 
 def compare_counts(

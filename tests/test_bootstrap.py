@@ -235,3 +235,14 @@ def test_tables_show_intervals(capsys):
 def test_bad_interval_options_exit_2(capsys, args):
     code, _, err = run_cli(capsys, "score", LEXICON, *args)
     assert code == 2 and "fix:" in err
+
+
+def test_unit_counts_refuses_keys_that_do_not_match_the_records():
+    """One unit key per record: a shorter key list is an error, not records silently dropped."""
+    from scorers.bootstrap import unit_counts
+
+    outcomes = score(ann(ev("p1", "Contact.Meet", 0, 3)), ann(ev("g1", "Contact.Meet", 0, 3)), make_matcher("exact"))
+    keys, universe = unit_keys(outcomes, "doc", documents=["d1"])
+    assert sum(unit_counts(outcomes, keys, universe).values.tolist()) == len(outcomes)
+    with pytest.raises(ValueError, match="zip"):
+        unit_counts(outcomes, keys[:-1], universe)

@@ -120,3 +120,15 @@ def test_few_units_are_enumerated_exactly_and_p_never_goes_below_2_over_2_to_the
     a, b = table([(0, 0, 1)] * 5), table([(1, 0, 0)] * 5)
     (d,) = compare(a, b, resamples=200, trials=1000, seed=0)
     assert d.p_randomization == 2 / 32 and not d.significant(0.05)
+
+
+def test_p_values_refuse_columns_that_do_not_line_up():
+    """Hits and valid trials per column must pair one to one (zip(strict=True)), never be cut to the shorter."""
+    from scorers.significance import _p_values
+
+    valid = np.ones((4, 2), dtype=bool)
+    extreme = np.array([[True, False], [False, False], [True, True], [False, False]])
+    assert _p_values(extreme, valid) == [pytest.approx(3 / 5), pytest.approx(2 / 5)]
+    assert _p_values(extreme, valid, exact=True) == [0.5, 0.25]
+    with pytest.raises(ValueError, match="zip"):
+        _p_values(extreme, np.ones((4, 1), dtype=bool))  # broadcasts to 2 hit columns but 1 total

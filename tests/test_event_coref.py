@@ -19,7 +19,7 @@ from benchmark.coref_results import coref_metrics, coref_notes
 from conftest import ann, make_corpus, span_json, write_json
 from scorers.event_coref import MEASURES, SCOPES, partitions, score_event_coref
 from scorers.matching import OFFLINE_MATCH_MODES, make_matcher
-from scorers.model import Annotation, DocumentAnnotation, EventMention, Span
+from scorers.model import Annotation, Argument, DocumentAnnotation, EventMention, Span
 from scorers.registry import ALL_METRIC_NAMES, EVENT_COREF_METRICS, METRIC_NAMES, get_metric
 
 VISIT, MEET = "Movement.Transport-Person", "Contact.Meet"
@@ -206,6 +206,25 @@ def test_double_tagged_trigger_aligns_each_prediction_with_its_own_type():
     ref = [m("r1", 0, "troops", type=VISIT), m("r2", 0, "arms", type=MEET), m("r3", 10, "arms", type=MEET)]
     pred = [m("p1", 0, "x", type=MEET), m("p2", 0, "y", type=VISIT), m("p3", 10, "x", type=MEET)]
     assert values(scored(pred, ref), "within") == approx(PERFECT)
+
+
+def test_a_duplicate_without_arguments_does_not_take_the_mention_and_its_cluster():
+    # Key: r1 (Person = [20,26)) and r2, one cluster A. The system predicts r1's event twice:
+    # p1 with the argument (realis wrong) in cluster x with p3 (= r2), and p2 without arguments
+    # (realis right) alone in cluster y. The alignment pairs p1 with r1 (one argument match beats
+    # realis), so response x = {r1, r2}, y = {p2} (twinless):
+    #   MUC R = (2 - 1) / 1 = 1, P = (2 - 1) / 1 (y has no links) = 1, F1 1.
+    #   B3 R = (2/2 + 2/2) / 2 = 1; P = (2/2 + 2/2 + 0) / 3 = 2/3 (p2 is in no key cluster); F1 0.8.
+    # Before the fix p2 took r1 (realis was compared before arguments), so x = {p1, r2}, y = {r1}:
+    #   MUC R = (2 - 2) / 1 = 0, P = 0 -> F1 0; B3 R = (1/2 + 1/2) / 2 = 0.5, P = (0 + 1/2 + 1) / 3 = 0.5.
+    person = Argument("Person", Span(20, 26, "لافروف"))
+    ref = [replace(m("r1", 0, "A"), arguments=(person,)), m("r2", 10, "A")]
+    pred = [replace(m("p1", 0, "x"), realis="other", arguments=(person,)), m("p2", 0, "y"), m("p3", 10, "x")]
+    for order in (pred, pred[::-1]):
+        found = values(scored(order, ref), "within")
+        assert found["muc"] == pytest.approx((1.0, 1.0, 1.0))
+        assert found["b3"] == pytest.approx((1.0, 2 / 3, 0.8))
+    assert values(scored(pred, ref), "cross") == values(scored(pred, ref), "within")
 
 
 def test_submission_without_clusters_is_all_singletons_and_says_so():
@@ -408,6 +427,6 @@ def test_score_command_reports_the_coref_block_and_the_missing_clusters(tmp_path
     out = capsys.readouterr().out
     block = out[out.index("event coreference:"):]
     lines = block.splitlines()
-    assert lines[2].split() == ["metric", "within", "R", "within", "P", "within", "F1", "cross", "R", "cross", "P", "cross", "F1", "definition"]
+    assert lines[2].split() == ["metric", "within", "P", "within", "R", "within", "F1", "cross", "P", "cross", "R", "cross", "F1", "definition"]
     assert [line.split()[0] for line in lines[4:11]] == list(MEASURES)
     assert lines[12] == "note: the submission has no `cluster` field: each of its 3 event mentions is scored as its own event (a singleton)"

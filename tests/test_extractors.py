@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import io
 import json
 import shutil
 import textwrap
@@ -14,7 +15,7 @@ import pytest
 from benchmark.cli import main
 from benchmark.corpus import Document, Segment, load_corpus
 from benchmark.extractors.base import BUILTIN, instantiate, resolve
-from benchmark.extractors.harness import extract_corpus, run_extractor
+from benchmark.extractors.harness import _progress, extract_corpus, run_extractor
 from benchmark.extractors.lexicon import LexiconExtractor, load_lexicon
 from benchmark.problems import InputError
 from conftest import BUNDLED, make_corpus
@@ -183,13 +184,36 @@ def test_unknown_option_and_options_for_a_function_are_input_errors(plugin, corp
     assert "not a class" in capsys.readouterr().err
 
 
-def test_progress_counter_without_tqdm(plugin, corpus_dir, monkeypatch):
-    import io
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
 
+
+def test_progress_counter_without_tqdm(plugin, corpus_dir, monkeypatch):
     monkeypatch.setitem(__import__("sys").modules, "tqdm", None)  # import tqdm -> ImportError
-    stream = io.StringIO()
+    stream = Terminal()
     run_extractor(resolve(f"{plugin}:good"), load_corpus(corpus_dir), spec="good", progress=stream)
-    assert "2/2 documents" in stream.getvalue()
+    assert "\rgood: 2/2 documents" in stream.getvalue()
+
+
+def test_progress_off_a_terminal_is_one_plain_line_per_tenth():
+    stream = io.StringIO()  # a log file, a pipe, CI output
+    assert list(_progress(list(range(25)), stream, "lexicon")) == list(range(25))
+    lines = stream.getvalue().split("\n")
+    assert "\r" not in stream.getvalue() and lines[-1] == ""
+    assert lines[:-1] == [f"lexicon: {n}/25 documents ({100 * n // 25}%)" for n in (3, 5, 8, 10, 13, 15, 18, 20, 23, 25)]
+    few = io.StringIO()
+    list(_progress(["a", "b"], few, "x"))
+    assert few.getvalue() == "x: 1/2 documents (50%)\nx: 2/2 documents (100%)\n"
+    empty = io.StringIO()
+    assert list(_progress([], empty, "x")) == [] and empty.getvalue() == ""
+
+
+def test_evbench_run_logs_plain_progress_lines_when_stderr_is_not_a_terminal(plugin, corpus_dir, capsys):
+    assert main(["run", "-e", f"{plugin}:good", "--gold", str(corpus_dir), "--no-score"]) == 0
+    err = capsys.readouterr().err
+    assert "\r" not in err
+    assert f"{plugin}:good: 1/2 documents (50%)\n{plugin}:good: 2/2 documents (100%)\n" in err
 
 
 # --- the lexicon baseline ----------------------------------------------------------------------

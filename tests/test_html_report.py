@@ -299,6 +299,19 @@ def test_summary_numbers_are_the_scorers(tmp_path, corpus, pred, capsys):
     assert heat[(BROADCAST, MEET)] == 1
 
 
+def test_coreference_columns_are_precision_recall_f1_like_the_metrics_table(tmp_path, corpus, pred, capsys):
+    root = parse(make_report(capsys, pred, corpus, tmp_path / "report.html"))
+    result = score_json(capsys, pred, corpus)
+    tables = {("coref" if "coref" in n.classes() else "metrics"): n for n in root.iter() if n.tag == "table" and "metrics" in n.classes()}
+    main_head = [th.text() for th in tables["metrics"].iter() if th.tag == "th" and th.parent.parent.tag == "thead"]
+    coref_head = [th.text() for th in tables["coref"].iter() if th.tag == "th" and th.text() in ("P", "R", "F1")]
+    assert main_head[1:4] == ["P", "R", "F1"] and coref_head == ["P", "R", "F1"] * 2
+    muc = next(n for n in tables["coref"].iter() if n.tag == "tr" and n.attrs.get("data-metric") == "muc")
+    cells = [td.text() for td in muc.iter() if td.tag == "td"]
+    expected = result["metrics"]["coref_within.muc"]
+    assert cells[:3] == [f"{100 * expected[k]:.1f}" for k in ("precision", "recall", "f1")]
+
+
 def test_submission_and_document_text_are_escaped(tmp_path, corpus, pred, capsys):
     page = make_report(capsys, pred, corpus, tmp_path / "report.html")
     root = parse(page)
@@ -416,14 +429,15 @@ def test_match_mode_and_invalid_input(tmp_path, corpus, pred, capsys):
 def test_text_mode_predictions_without_offsets_are_still_counted(tmp_path, corpus, capsys):
     data = {"system": "offset-free", "documents": [{"doc_id": "d1", "events": [
         {"id": "t1", "type": VISIT, "trigger": {"text": "وصل"}, "arguments": []},      # tp, drawn on the gold span
-        {"id": "t2", "type": ATTACK, "trigger": {"text": "أسلحة"}, "arguments": []},   # fp with no offsets
+        {"id": "t2", "type": ATTACK, "trigger": {"text": "أسلحة"}, "arguments": []},   # fp, located: the word occurs once
+        {"id": "t3", "type": ATTACK, "trigger": {"text": "صواريخ"}, "arguments": []},  # fp, not in the text: unplaced
     ]}]}
     pred = write_json(tmp_path / "text.json", data)
     root = parse(make_report(capsys, pred, corpus, tmp_path / "text.html", "--match", "text"))
     tri_c = score_json(capsys, pred, corpus, "--match", "text")["metrics"]["tri_c"]
-    assert kind_counts(marks(root)) == {k: tri_c[k] for k in ("tp", "fp", "fn")} == {"tp": 1, "fp": 1, "fn": 6}
+    assert kind_counts(marks(root)) == {k: tri_c[k] for k in ("tp", "fp", "fn")} == {"tp": 1, "fp": 2, "fn": 6}
     unplaced = next(n for n in root.iter() if "unplaced" in n.classes())
-    assert [m.attrs["data-kind"] for m in marks(unplaced)] == ["fp"] and marks(unplaced)[0].text() == "أسلحة"
+    assert [m.attrs["data-kind"] for m in marks(unplaced)] == ["fp"] and marks(unplaced)[0].text() == "صواريخ"
 
 
 def test_bundled_second_annotation_report(tmp_path, capsys):

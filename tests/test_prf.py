@@ -50,6 +50,15 @@ def test_addition_and_sum():
     assert total == a + b
 
 
+@pytest.mark.parametrize("start", [5, -1, 1, False, True, 0.0, "0"])
+def test_sum_starts_only_from_zero(start):
+    # sum(counts, 5) used to lose the 5 silently; any start but the int 0 is a TypeError.
+    with pytest.raises(TypeError):
+        sum([PRF(tp=1), PRF(fn=2)], start)
+    assert sum([PRF(tp=1), PRF(fn=2)], 0) == PRF(tp=1, fn=2)
+    assert sum([PRF(tp=1)], PRF(fp=3)) == PRF(tp=1, fp=3)
+
+
 def test_to_dict_key_order():
     assert list(PRF(tp=1).to_dict()) == ["precision", "recall", "f1", "tp", "fp", "fn"]
 

@@ -85,7 +85,8 @@ def test_perfect_submission_json_keys_and_values(tmp_path, corpus, capsys):
     pred = write_json(tmp_path / "pred.json", submission(gold_documents()))
     result = score_json(capsys, pred, "--gold", corpus)
     assert list(result) == ["evbench_version", "settings", "system", "reference", "metrics", "macro", "breakdowns", "confusion",
-                            "coref_notes", "ignored_in_chrome", "ignored_documents"]
+                            "coref_notes", "ignored_in_chrome", "ignored_documents", "missing_documents"]
+    assert result["missing_documents"] == []
     assert list(result["metrics"]) == list(ALL_METRIC_NAMES)  # registry order, event coreference last
     assert result["metrics"]["tri_c"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "tp": 3, "fp": 0, "fn": 0}
     assert result["metrics"]["arg_c"]["tp"] == 6
@@ -141,10 +142,10 @@ def test_invalid_prediction_exits_2_and_writes_nothing(tmp_path, corpus, capsys)
 
 def test_text_only_span_needs_text_mode(tmp_path, corpus, capsys):
     docs = gold_documents()
-    docs[0]["events"][0]["trigger"] = {"text": "وصل"}
+    docs[0]["events"][0]["trigger"] = {"text": "وصل"}  # only inside the word ووصل: cannot be located
     pred = write_json(tmp_path / "pred.json", submission(docs))
     code, _, stderr = run_score(capsys, pred, "--gold", corpus, "--out", tmp_path / "r.json")
-    assert code == 2 and "--match text" in stderr and "has no start/end offsets" in stderr
+    assert code == 2 and "--match text" in stderr and "occurs nowhere in the document as a whole word" in stderr
     assert not (tmp_path / "r.json").exists()
     result = score_json(capsys, pred, "--gold", corpus, "--match", "text")
     assert result["metrics"]["tri_c"]["tp"] == 3  # "وصل" ~ "ووصل"
@@ -209,7 +210,7 @@ def test_reference_file_and_its_checksum(tmp_path, corpus, capsys):
     ref = write_json(tmp_path / "ref.json", submission(gold_documents(), system="other"))
     pred = write_json(tmp_path / "pred.json", submission(gold_documents()))
     result = score_json(capsys, pred, "--gold", corpus, "--reference", ref)
-    assert result["reference"]["source"] == str(ref)
+    assert result["reference"]["source"] == "ref.json"  # its name, not where it was on this machine
     assert result["reference"]["checksum"] == hashlib.sha256(ref.read_bytes()).hexdigest()
     assert all(result["metrics"][m]["f1"] == 1.0 for m in METRIC_NAMES if not m.endswith("_entity"))
 
@@ -277,3 +278,131 @@ def test_real_gold_export_scores_one_on_every_metric(tmp_path, capsys):
     for spec in EVENT_COREF_METRICS:
         assert all(value == 1.0 for value in result["metrics"][spec.name].values()), (spec.name, result["metrics"][spec.name])
     assert result["coref_notes"] == []
+
+
+# --- partial submissions ---------------------------------------------------------------------
+
+
+def test_a_partial_submission_is_scored_on_every_document_with_a_warning(tmp_path, corpus, capsys):
+    pred = write_json(tmp_path / "pred.json", submission(gold_documents()[:1]))  # d1 only
+    code, out, err = run_score(capsys, pred, "--gold", corpus, "--format", "json")
+    assert code == 0
+    assert ("evbench score: warning: the submission has no events for 1 of the reference's 2 documents (d2);"
+            " they are scored as empty") in err
+    result = json.loads(out)
+    assert result["missing_documents"] == ["d2"] and "only_submitted" not in result["settings"]
+    # d2's announcement is a false negative: tri_c tp 2 (d1), fn 1 (d2).
+    assert (result["metrics"]["tri_c"]["tp"], result["metrics"]["tri_c"]["fn"]) == (2, 1)
+    code, plain, _ = run_score(capsys, pred, "--gold", corpus)
+    assert code == 0 and "1 reference documents not in the submission, scored as empty (d2)" in plain
+
+
+def test_only_submitted_scores_only_the_submitted_documents_and_says_so(tmp_path, corpus, capsys):
+    pred = write_json(tmp_path / "pred.json", submission(gold_documents()[:1]))
+    code, out, err = run_score(capsys, pred, "--gold", corpus, "--format", "json", "--only-submitted")
+    assert code == 0 and "warning" not in err
+    assert "--only-submitted: scoring the 1 of the reference's 2 documents the submission contains; left out: d2" in err
+    result = json.loads(out)
+    assert result["settings"]["only_submitted"] is True and result["missing_documents"] == ["d2"]
+    assert all(result["metrics"][m]["f1"] == 1.0 for m in METRIC_NAMES if not m.endswith("_entity"))
+    assert list(result["breakdowns"]["doc"]) == ["d1"]
+    code, plain, _ = run_score(capsys, pred, "--gold", corpus, "--only-submitted")
+    assert code == 0 and "not scored (--only-submitted) (d2)" in plain
+
+
+def test_a_complete_submission_gets_no_coverage_message(tmp_path, corpus, capsys):
+    pred = write_json(tmp_path / "pred.json", submission(gold_documents()))
+    for extra in ((), ("--only-submitted",)):
+        code, out, err = run_score(capsys, pred, "--gold", corpus, "--format", "json", *extra)
+        assert code == 0 and err == "" and json.loads(out)["missing_documents"] == []
+
+
+def test_a_document_listed_with_no_events_is_not_missing(tmp_path, corpus, capsys):
+    docs = gold_documents()
+    docs[1]["events"] = []  # the system found nothing in d2, and says so
+    code, out, err = run_score(capsys, write_json(tmp_path / "pred.json", submission(docs)), "--gold", corpus, "--format", "json")
+    assert code == 0 and "warning" not in err and json.loads(out)["missing_documents"] == []
+
+
+def test_only_submitted_with_several_modes(tmp_path, corpus, capsys):
+    pred = write_json(tmp_path / "pred.json", submission(gold_documents()[:1]))
+    code, out, err = run_score(capsys, pred, "--gold", corpus, "--format", "json", "--match", "exact,text", "--only-submitted")
+    assert code == 0 and err.count("--only-submitted: scoring the 1") == 1
+    for mode in ("exact", "text"):
+        block = json.loads(out)["results"][mode]
+        assert block["settings"]["only_submitted"] is True and block["metrics"]["tri_c"]["f1"] == 1.0
+
+
+def test_only_submitted_with_no_document_in_common_exits_2(tmp_path, corpus, capsys):
+    (corpus / "annotations" / "d2.json").unlink()  # the reference has d1 only
+    pred = write_json(tmp_path / "pred.json", submission(gold_documents()[1:]))  # the submission has d2 only
+    code, out, err = run_score(capsys, pred, "--gold", corpus, "--only-submitted")
+    assert code == 2 and out == ""
+    assert err.startswith(f"{pred}:$.documents: error: --only-submitted: the submission contains none of the reference's 1 documents")
+    assert "(fix: " in err and "Traceback" not in err
+
+
+# --- consistency and identity ----------------------------------------------------------------
+
+
+def test_coreference_table_columns_are_precision_recall_f1_like_the_event_table(tmp_path, corpus, capsys):
+    code, out, _ = run_score(capsys, write_json(tmp_path / "pred.json", submission(gold_documents())), "--gold", corpus)
+    assert code == 0
+    event_header = next(line for line in out.splitlines() if line.startswith("metric ") and " tp " in line)
+    coref_header = next(line for line in out.splitlines() if line.startswith("metric ") and "within" in line)
+    assert event_header.split()[1:4] == ["P", "R", "F1"]
+    assert coref_header.split()[1:7] == ["within", "P", "within", "R", "within", "F1"]
+    assert coref_header.split()[7:13] == ["cross", "P", "cross", "R", "cross", "F1"]
+
+
+def test_explain_rows_of_missed_arguments_name_their_event(tmp_path, corpus, capsys):
+    docs = gold_documents()
+    docs[0]["events"][1]["arguments"] = []  # the meeting e2 keeps its trigger, loses its 3 arguments
+    pred = write_json(tmp_path / "pred.json", submission(docs))
+    code, out, _ = run_score(capsys, pred, "--gold", corpus, "--explain", "--format", "github")
+    assert code == 0
+    header = next(line for line in out.splitlines() if line.startswith("| metric") and "near miss" in line)
+    columns = [c.strip() for c in header.strip("|").split("|")]
+    assert columns[:5] == ["metric", "error", "doc", "event", "span"]
+    missed = [[c.strip() for c in line.strip("|").split("|")] for line in out.splitlines()
+              if line.startswith("| arg_c") and "| FN " in line]
+    assert len(missed) == 3
+    trigger = span_json(D1, "والتقى")
+    assert all(row[3].strip("\u2068\u2069") == f"e2 والتقى [{trigger['start']},{trigger['end']})" for row in missed), missed
+    entry = next(e for e in score_json(capsys, pred, "--gold", corpus, "--explain")["explain"] if e["metric"] == "arg_c")
+    assert entry["event"] == "e2" and entry["event_trigger"] == trigger
+
+
+def test_reference_source_names_the_gold_release_not_a_path(tmp_path, corpus, capsys):
+    pred = write_json(tmp_path / "pred.json", submission(gold_documents()))
+    code, out, _ = run_score(capsys, pred, "--gold", corpus, "--format", "json")
+    assert code == 0 and json.loads(out)["reference"]["source"] == "synthetic-gold test"  # manifest name and version
+    assert str(tmp_path) not in out
+
+
+def test_bundled_gold_result_names_no_install_path(tmp_path, capsys):
+    from benchmark.corpus import default_gold_dir
+
+    lexicon = Path(__file__).resolve().parents[1] / "submissions" / "lexicon.json"
+    out_file = tmp_path / "results.json"
+    code, out, _ = run_score(capsys, lexicon, "--out", out_file, "--explain", "--ci", "0.9", "--resamples", "20")
+    assert code == 0
+    assert out.splitlines()[0].startswith("system: lexicon | reference: evbench-gold 1.1 (sha256 ")
+    result = json.loads(out_file.read_text(encoding="utf-8"))
+    manifest = json.loads((default_gold_dir() / "manifest.json").read_text(encoding="utf-8"))
+    assert result["reference"]["source"] == f"evbench-gold {manifest['version']}" == "evbench-gold 1.1"
+    assert result["reference"]["version"] == manifest["version"] == "1.1"
+    text = out_file.read_text(encoding="utf-8")
+    assert str(default_gold_dir()) not in text and str(Path(__file__).resolve().parents[1]) not in text
+
+
+def test_overlap_threshold_one_is_accepted_and_means_identical_spans(tmp_path, corpus, capsys):
+    docs = gold_documents()
+    start = docs[0]["events"][0]["trigger"]["start"]
+    docs[0]["events"][0]["trigger"] = {"start": start + 1, "end": start + 4, "text": D1[start + 1:start + 4]}  # "وصل" in "ووصل": Dice 6/7
+    pred = write_json(tmp_path / "pred.json", submission(docs))
+    strict = score_json(capsys, pred, "--gold", corpus, "--match", "overlap", "--overlap-threshold", "1.0")
+    assert strict["settings"]["overlap_threshold"] == 1.0
+    assert (strict["metrics"]["tri_i"]["tp"], strict["metrics"]["tri_i"]["fp"], strict["metrics"]["tri_i"]["fn"]) == (2, 1, 1)
+    loose = score_json(capsys, pred, "--gold", corpus, "--match", "overlap", "--overlap-threshold", "0.8")
+    assert (loose["metrics"]["tri_i"]["tp"], loose["metrics"]["tri_i"]["fp"], loose["metrics"]["tri_i"]["fn"]) == (3, 0, 0)

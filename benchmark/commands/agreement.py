@@ -55,7 +55,7 @@ def agreement_result(second: Path, reference: Path | None, corpus) -> dict:
         if mode == "exact":
             kappa = type_kappa(run.outcomes).to_dict()
             mentions = {"first": len(run.gold.events()), "second": len(run.prediction.events())}
-    return {"second": str(second), "mentions": mentions, "f1": by_mode, "type_kappa": kappa}
+    return {"second": second.name, "mentions": mentions, "f1": by_mode, "type_kappa": kappa}  # a name, not a local path
 
 
 def render_agreement(result: dict, fmt: str) -> str:

@@ -138,7 +138,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"{system}: {n} event mentions (not written: add --out PRED.json)", file=sys.stderr)
         return 0
 
-    from benchmark.scoring import ScoreSettings, result_dict, score_submission
+    from benchmark.coverage import covered_result, report_coverage
+    from benchmark.scoring import ScoreSettings, score_submission
     from benchmark.tables import render
 
     settings = ScoreSettings(match=args.match, overlap_threshold=args.overlap_threshold, arg_match=args.arg_match)
@@ -147,7 +148,9 @@ def run(args: argparse.Namespace) -> int:
         pred = Path(args.out) if args.out else Path(tmp) / f"{system}.json"
         if not args.out:
             write_submission(annotation, pred, system=system)
-        result = result_dict(score_submission(pred, reference, corpus, settings))
+        scored = score_submission(pred, reference, corpus, settings)
+    result = covered_result(scored)
+    report_coverage(result["missing_documents"], len(scored.gold.documents), command="evbench run")
     as_json = json.dumps(result, ensure_ascii=False, indent=1) + "\n"
     if args.results:
         _write(Path(args.results), lambda p: p.write_text(as_json, encoding="utf-8"))

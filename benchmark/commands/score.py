@@ -60,6 +60,9 @@ def add_parser(sub) -> None:
     p = sub.add_parser("score", help="score a submission (event triggers, arguments, realis, event coreference) against the gold")
     p.add_argument("pred", metavar="PRED", help="submission file (.json or .jsonl)")
     p.add_argument("--reference", metavar="REF", default=None, help="reference in submission format (default: the corpus gold)")
+    p.add_argument("--only-submitted", action="store_true",
+                   help="score only the reference documents the submission contains (default: all of them, those it lacks scored as"
+                        " empty, with a warning); recorded in the result's settings")
     add_matching_options(p, arg_match_help="argument matching shown in tables: own span, or any mention of the gold entity (JSON has both)",
                          several=True)
     p.add_argument("--format", choices=FORMATS, default="plain", help="plain / github / latex tables, or json")
@@ -119,7 +122,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from benchmark.corpus import load_corpus
-    from benchmark.scoring import ScoreSettings, result_dict, score_submission
+    from benchmark.coverage import add_coverage, report_coverage, score_file
+    from benchmark.scoring import ScoreSettings, result_dict
     from benchmark.submission import submission_size_limit
     from benchmark.gating import gate_requested, report, run_gate
     from benchmark.interval_options import interval_settings
@@ -132,9 +136,10 @@ def _run(args: argparse.Namespace) -> int:
         return _run_modes(args, corpus, reference, gated=gated)
     settings = ScoreSettings(match=args.match[0], overlap_threshold=args.overlap_threshold, arg_match=args.arg_match)
     with submission_size_limit(args.max_bytes):
-        scored = score_submission(Path(args.pred), reference, corpus, settings,
-                                  unit=intervals.unit if intervals is not None else None, jobs=args.jobs)
-    result = result_dict(scored)
+        scored, missing, documents = score_file(Path(args.pred), reference, corpus, settings, only_submitted=args.only_submitted,
+                                                unit=intervals.unit if intervals is not None else None, jobs=args.jobs)
+    report_coverage(missing, documents, only_submitted=args.only_submitted)
+    result = add_coverage(result_dict(scored), missing, only_submitted=args.only_submitted)
     explanations = None
     if args.explain:
         from benchmark.explain import explain
@@ -161,8 +166,9 @@ def _run(args: argparse.Namespace) -> int:
 def _run_modes(args: argparse.Namespace, corpus, reference: Path | None, *, gated: bool) -> int:
     """``--match A,B``: the submission scored under each mode, main metrics side by side (JSON: one block per mode)."""
     from benchmark import __version__
+    from benchmark.coverage import add_coverage, report_coverage, score_file
     from benchmark.problems import InputError, Problem
-    from benchmark.scoring import ScoreSettings, result_dict, score_submission
+    from benchmark.scoring import ScoreSettings, result_dict
     from benchmark.submission import submission_size_limit
     from benchmark.tables import modes_table
 
@@ -175,7 +181,9 @@ def _run_modes(args: argparse.Namespace, corpus, reference: Path | None, *, gate
     with submission_size_limit(args.max_bytes):
         for mode in args.match:
             settings = ScoreSettings(match=mode, overlap_threshold=args.overlap_threshold, arg_match=args.arg_match)
-            results[mode] = result_dict(score_submission(Path(args.pred), reference, corpus, settings, jobs=args.jobs))
+            scored, missing, documents = score_file(Path(args.pred), reference, corpus, settings, only_submitted=args.only_submitted, jobs=args.jobs)
+            results[mode] = add_coverage(result_dict(scored), missing, only_submitted=args.only_submitted)
+    report_coverage(missing, documents, only_submitted=args.only_submitted)
     first = results[args.match[0]]
     combined = {"evbench_version": __version__, "system": first["system"], "reference": first["reference"],
                 "modes": list(args.match), "results": results}

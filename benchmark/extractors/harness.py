@@ -19,10 +19,35 @@ from benchmark.validation import build_annotation
 from scorers.model import Annotation, DocumentAnnotation
 
 
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):  # no isatty, or a closed stream
+        return False
+
+
+def _logged_progress(items: list, stream: TextIO, desc: str) -> Iterator:
+    """One plain line each time another tenth of the items is done, for log files and CI output.
+
+    A bar redrawn with carriage returns runs together into one unreadable line in a log.
+    """
+    total, reported = len(items), 0
+    for done, item in enumerate(items, start=1):
+        yield item
+        tenth = 10 * done // total
+        if tenth > reported:
+            reported = tenth
+            print(f"{desc}: {done}/{total} documents ({100 * done // total}%)", file=stream, flush=True)
+
+
 def _progress(items: list, stream: TextIO | None, desc: str) -> Iterator:
-    """tqdm when it is installed (it is not a dependency), else a plain counter on `stream`."""
+    """On a terminal, tqdm when it is installed (it is not a dependency), else a counter redrawn in
+    place; on anything else (a log file, a pipe, CI) one plain line per 10 %."""
     if stream is None:
         yield from items
+        return
+    if not _is_terminal(stream):
+        yield from _logged_progress(items, stream, desc)
         return
     try:
         from tqdm import tqdm
