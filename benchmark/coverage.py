@@ -89,22 +89,8 @@ def score_file(
     Without ``only_submitted`` this is ``benchmark.scoring.score_submission``; with it the
     reference is first cut to the submission's documents.
     """
-    from benchmark.scoring import reference_identity, score_annotations, score_submission
-    from benchmark.submission import load_reference, load_submission
+    from benchmark.scoring import score_submission
 
-    if not only_submitted:
-        run = score_submission(pred, reference, corpus, settings, unit=unit, jobs=jobs)
-        return run, missing_documents(run.prediction, run.gold), len(run.gold.documents)
-    prediction = load_submission(pred, corpus)
-    gold = load_reference(reference, corpus)
-    missing = missing_documents(prediction, gold)
-    run = score_annotations(
-        prediction, only_submitted_reference(gold, prediction, str(pred)), corpus, settings,
-        system=prediction.system or pred.stem,
-        reference=reference_identity(reference, corpus),
-        pred_label=str(pred),
-        ref_label=str(reference or corpus.annotations_dir),
-        unit=unit,
-        jobs=jobs,
-    )
-    return run, missing, len(gold.documents)
+    run = score_submission(pred, reference, corpus, settings, unit=unit, jobs=jobs, only_submitted=only_submitted)
+    missing = sorted({*missing_documents(run.prediction, run.gold), *run.left_out})
+    return run, missing, len(run.gold.documents) + len(run.left_out)

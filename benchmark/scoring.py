@@ -175,6 +175,8 @@ class ScoreRun:
     matcher: SpanMatcher
     #: ``--match judge``: the judge's model, prompt version and every judged pair (``benchmark.judging``).
     judge_audit: dict | None = None
+    #: Reference documents not scored because of ``--only-submitted``.
+    left_out: tuple[str, ...] = ()
 
     @cached_property
     def outcomes(self) -> tuple[Outcome, ...]:
@@ -309,12 +311,22 @@ def score_annotations(
 
 def score_submission(
     pred_path: Path, reference_path: Path | None, corpus: Corpus, settings: ScoreSettings, *, unit: Unit | None = None, jobs: int = 1,
-    judge=None,
+    judge=None, only_submitted: bool = False,
 ) -> ScoreRun:
-    """Load and check both files (InputError on any problem), then :func:`score_annotations`."""
+    """Load and check both files (InputError on any problem), then :func:`score_annotations`.
+
+    ``only_submitted``: the reference is first cut to the submission's documents
+    (``benchmark.coverage.only_submitted_reference``); the run records the ones left out.
+    """
     prediction = load_submission(pred_path, corpus)
     gold = load_reference(reference_path, corpus)
-    return score_annotations(
+    left_out: tuple[str, ...] = ()
+    if only_submitted:
+        from benchmark.coverage import only_submitted_reference
+
+        cut = only_submitted_reference(gold, prediction, str(pred_path))
+        left_out, gold = tuple(sorted(set(gold.documents) - set(cut.documents))), cut
+    run = score_annotations(
         prediction, gold, corpus, settings,
         system=prediction.system or pred_path.stem,
         reference=reference_identity(reference_path, corpus),
@@ -324,6 +336,7 @@ def score_submission(
         jobs=jobs,
         judge=judge,
     )
+    return replace(run, left_out=left_out) if left_out else run
 
 
 def _counts_dict(counts: dict[str, PRF], names: tuple[str, ...]) -> dict:
