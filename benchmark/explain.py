@@ -5,6 +5,8 @@ error is listed with a few words of document text either side and its nearest ne
 item on the other side (reference for a false positive, prediction for a false negative) in
 the same document whose span overlaps it most, with what differs (span, type, role, realis).
 A near-miss that differs in nothing was already matched to another item (a duplicate).
+Each row also carries its error category (``scorers.errors``; for argument rows the category of
+the same item under arg_c+, None when arg_c+ counts it as a true positive).
 """
 
 from __future__ import annotations
@@ -120,7 +122,11 @@ def explained_metrics(arg_match: str) -> tuple[str, str]:
 
 def explain(run: ScoreRun, corpus: Corpus) -> list[dict]:
     """Every error of the explained metrics, sorted by document, position, metric and kind."""
+    from benchmark.error_results import record_categories
+
     metrics = explained_metrics(run.settings.arg_match)
-    entries = [explain_outcome(o, run, corpus) for o in run.outcomes if o.metric in metrics and o.kind != "tp"]
+    categories = record_categories(run)
+    entries = [{**explain_outcome(o, run, corpus), "category": categories.get(("argument" if o.item.argument else "trigger", o.kind, o.item))}
+               for o in run.outcomes if o.metric in metrics and o.kind != "tp"]
     return sorted(entries, key=lambda e: (e["doc_id"], e["start"] if e["start"] is not None else -1, e["end"] or -1,
                                           metrics.index(e["metric"]), e["kind"], e["type"], e["role"] or "", e["text"], e["event"]))

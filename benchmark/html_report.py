@@ -120,7 +120,7 @@ def _tree(doc: DocumentView) -> _Node:
     stack: list[_Node] = [root]
     active: list = []
     opened: set[str] = set()
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in zip(bounds, bounds[1:], strict=False):
         active = [x for x in [*active, *starts.get(a, ())] if _end(x) > a]
         segment = [x for x in active if isinstance(x, Segment)]
         wanted: list = segment[:1] + sorted((x for x in active if isinstance(x, TriggerMark)), key=_order)

@@ -63,7 +63,7 @@ def _add_coref_intervals(result: dict, run: ScoreRun, settings: IntervalSettings
         return None
     matrix = coref_matrix(run)
     samples = bootstrap(matrix.counts, f1_statistic(matrix.columns), settings.resamples, settings.seed)
-    for measure, interval in zip(MEASURES, percentile_interval(samples, settings.level)):
+    for measure, interval in zip(MEASURES, percentile_interval(samples, settings.level), strict=True):
         if f"coref_within.{measure}" in metrics:
             metrics[f"coref_within.{measure}"]["ci"] = None if interval is None else [interval[0], interval[1]]
     for name, entry in metrics.items():
@@ -85,7 +85,7 @@ def add_intervals(result: dict, run: ScoreRun, corpus: Corpus, settings: Interva
     macro = result["macro"]
     columns = [table.column(c) for c in table.cells if c[0] == macro["metric"] and c[1] == "type"]
     intervals, (macro_ci,) = f1_intervals(table, settings.resamples, settings.seed, settings.level, means=[columns])
-    found = dict(zip(table.cells, intervals))
+    found = dict(zip(table.cells, intervals, strict=True))
 
     def ci(cell) -> list[float] | None:
         interval = found.get(cell)

@@ -261,7 +261,7 @@ class ChatClient:
                         f"start the server, or set {ENV_BASE_URL} (--base-url) to the URL it listens on; "
                         f"check it with: curl {self.base_url}/models")) from None
                 last = f"no answer within {self.timeout:g} s"
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 last = f"no answer within {self.timeout:g} s"
             except (ConnectionError, http.client.HTTPException) as exc:
                 last = f"connection lost: {type(exc).__name__}"

@@ -21,13 +21,14 @@ from typing import TYPE_CHECKING
 from benchmark import __version__
 from benchmark.coref_results import coref_section
 from benchmark.corpus import Corpus
-from benchmark.problems import InputError, Problem
+from benchmark.error_results import error_section
+from benchmark.problems import InputError
 from benchmark.submission import load_reference, load_submission
+from scorers.errors import error_counts
 from scorers.events import GROUPINGS, Outcome, confusion_counts, confusion_matrix, count_cells, macro_average_of, prf_by_cell
-from scorers.matching import CONTEXT_MODES, DEFAULT_OVERLAP_THRESHOLD, DocumentContext, make_matcher
+from scorers.matching import CONTEXT_MODES, DEFAULT_OVERLAP_THRESHOLD, DocumentContext, SpanMatcher, make_matcher
 from scorers.model import Annotation, DocumentAnnotation, Span
 from scorers.prf import PRF
-from scorers.matching import SpanMatcher
 from scorers.registry import METRICS, ArgMatch, score, score_document
 
 if TYPE_CHECKING:  # numpy-backed; imported only when intervals are asked for
@@ -78,6 +79,8 @@ class Summary:
     coref: tuple[dict, list] | None = None
     #: With ``unit``: each document's within-document coreference counts (for their intervals).
     coref_counts: dict = field(default_factory=dict)
+    #: Error categories (`scorers.errors.error_counts`): ``{(family, category, by, group): n}``.
+    errors: Counter = field(default_factory=Counter)
 
     #: One tuple per distinct cell of ``units``: every document's unit counts name the same
     #: corpus, type and realis cells, which would otherwise be held once per document.
@@ -87,6 +90,7 @@ class Summary:
         """Add the summary of other documents (that come after these, for the unit order)."""
         self.cells.update(other.cells)
         self.confusion.update(other.confusion)
+        self.errors.update(other.errors)
         shared = self.shared_cells
         self.units += [replace(part, cells=tuple(shared.setdefault(c, c) for c in part.cells)) for part in other.units]
         self.coref_counts.update(other.coref_counts)
@@ -95,7 +99,7 @@ class Summary:
 def summarize_document(pred: DocumentAnnotation, ref: DocumentAnnotation, matcher: SpanMatcher, corpus: Corpus, unit: Unit | None) -> Summary:
     """The summary of one document: score it (`scorers.registry.score_document`), keep the counts."""
     outcomes = score_document(pred, ref, matcher)
-    summary = Summary(count_cells(outcomes), confusion_counts(outcomes), unit)
+    summary = Summary(count_cells(outcomes), confusion_counts(outcomes), unit, errors=error_counts(outcomes, pred, ref, matcher))
     if unit is not None:
         from benchmark.intervals import sentence_ranges
         from scorers.bootstrap import unit_counts, unit_keys
@@ -368,6 +372,7 @@ def result_dict(run: ScoreRun) -> dict:
             by: {group: _counts_dict(found[group], names) for group in sorted(found)} for by, found in groups.items()
         },
         "confusion": confusion_matrix(run.summary.confusion),
+        **error_section(run.summary.errors, run.settings.arg_match, groups),
         "coref_notes": coref_notes,
         "ignored_in_chrome": run.ignored_in_chrome,
         "ignored_documents": list(run.ignored_documents),

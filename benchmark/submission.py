@@ -13,13 +13,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
+from benchmark import structs
 from benchmark.corpus import Corpus
 from benchmark.problems import InputError, Problem
-from benchmark import structs
 from benchmark.reading import is_jsonl, iter_jsonl, max_bytes_from_env, parse_json_bytes, read_checked_bytes
 from benchmark.validation import build_annotation, schema_problems
 from scorers.model import Annotation, Argument, EventMention, Span
-
 
 _JSON_KINDS = {list: "a JSON array", str: "a JSON string", int: "a JSON number", float: "a JSON number", bool: "a JSON boolean", type(None): "JSON null"}
 

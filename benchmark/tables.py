@@ -155,12 +155,15 @@ def explain_table(entries: list[dict], fmt: str) -> str:
     for e in entries:
         miss = e["near_miss"]
         near = "" if miss is None else f"{_span_cell(miss)} {miss['type']}{' ' + miss['role'] if miss['role'] else ''} differs: {', '.join(miss['differs']) or 'nothing (already matched)'}"
-        rows.append([e["metric"], e["kind"].upper(), e["doc_id"], _event_cell(e), _span_cell(e), e["type"], e["role"] or "", e["context"], near])
-    return table(rows, ["metric", "error", "doc", "event", "span", "type", "role", "context", "near miss"], fmt)
+        rows.append([e["metric"], e["kind"].upper(), e["doc_id"], _event_cell(e), _span_cell(e), e["type"], e["role"] or "",
+                     e.get("category") or "", e["context"], near])
+    return table(rows, ["metric", "error", "doc", "event", "span", "type", "role", "category", "context", "near miss"], fmt)
 
 
-def render(result: dict, fmt: str, by: list[str], explain: list[dict] | None = None) -> str:
-    """Header line, metrics table, event coreference, requested breakdowns, confusion (with --by type), explanations."""
+def render(result: dict, fmt: str, by: list[str], explain: list[dict] | None = None, errors: bool = False) -> str:
+    """Header line, metrics table, event coreference, error categories (``errors``), requested breakdowns, confusion (with --by type), explanations."""
+    from benchmark.error_tables import errors_by_tables, errors_caption, errors_table
+
     parts = [caption(header_line(result), fmt), metrics_table(result, fmt)]
     notes = [f"ignored: {result['ignored_in_chrome']} predicted events in chrome segments"]
     if result["ignored_documents"]:
@@ -174,11 +177,15 @@ def render(result: dict, fmt: str, by: list[str], explain: list[dict] | None = N
     if interval_caption(result):
         parts.append(caption(interval_caption(result), fmt))
     parts += coref_block(result, fmt)
+    if errors:
+        parts += [caption(errors_caption(result), fmt), errors_table(result, fmt)]
     for group in by:
         parts += [caption(f"by {group} (matching: {result['settings']['match']}, arg-match: {result['settings']['arg_match']})", fmt),
                   breakdown_table(result, group, fmt)]
         if group == "type":
             parts += [caption("type confusion over trigger-identification pairs", fmt), confusion_table(result, fmt)]
+        if errors:
+            parts += [part for title, found in errors_by_tables(result, group, fmt) for part in (caption(title, fmt), found)]
     if explain is not None:
         parts += [caption(f"errors ({len(explain)}), with context and nearest near miss", fmt), explain_table(explain, fmt)]
     return "\n\n".join(parts)

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from benchmark import structs
 from benchmark.corpus import Corpus, Document
 from benchmark.problems import Problem
-from benchmark import structs
 from benchmark.structs import UNSET, present
 from scorers.model import Annotation, Argument, DocumentAnnotation, Entity, EventMention, Span
 

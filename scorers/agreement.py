@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from scorers.events import Outcome
 from scorers.prf import divide
@@ -25,13 +26,14 @@ class TypeKappa:
     pairs: int
     observed_agreement: float | None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"kappa": self.kappa, "pairs": self.pairs, "observed_agreement": self.observed_agreement}
 
 
 def type_pairs(outcomes: Iterable[Outcome]) -> list[tuple[str, str]]:
     """(reference type, predicted type) for every trigger pair matched by span (tri_i tp)."""
-    pairs = [(o.ref.event.type, o.pred.event.type) for o in outcomes if o.metric == "tri_i" and o.kind == "tp"]
+    # A tp always has both sides; the None checks only tell the type checker so.
+    pairs = [(o.ref.event.type, o.pred.event.type) for o in outcomes if o.metric == "tri_i" and o.kind == "tp" and o.ref is not None and o.pred is not None]
     return sorted(pairs)
 
 
@@ -41,7 +43,7 @@ def type_kappa(outcomes: Iterable[Outcome]) -> TypeKappa:
     if not pairs:
         return TypeKappa(None, 0, None)
     observed = sum(a == b for a, b in pairs) / len(pairs)
-    reference, predicted = zip(*pairs)
+    reference, predicted = zip(*pairs, strict=True)
     return TypeKappa(kappa(reference, predicted), len(pairs), observed)
 
 
@@ -87,7 +89,7 @@ class VerdictAgreement:
     def recall(self) -> float:
         return divide(self.tp, self.tp + self.fn)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"n": self.n, "accuracy": self.accuracy, "precision": self.precision, "recall": self.recall, "kappa": self.kappa,
                 "tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn}
 

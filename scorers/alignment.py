@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Generic, NamedTuple, Protocol, TypeVar
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 from scorers.assignment import connected_components, maximum_assignment
 from scorers.matching import SpanMatcher
@@ -30,6 +30,7 @@ from scorers.model import Argument, DocumentAnnotation, EventMention, Span
 
 P = TypeVar("P")
 R = TypeVar("R")
+K = TypeVar("K", bound=Hashable)
 Similarity = Callable[[P, R], float | None]
 #: Integers compared after the total similarity, first to last (totals over the matching).
 TieBreak = Callable[[P, R], tuple[int, ...]]
@@ -47,14 +48,14 @@ class Alignment(Generic[P, R]):
         return Alignment(self.pairs + other.pairs, self.unmatched_pred + other.unmatched_pred, self.unmatched_ref + other.unmatched_ref)
 
 
-Candidates = Callable[[list, list], Iterable[tuple[int, int]]]
+Candidates = Callable[[list[Any], list[Any]], Iterable[tuple[int, int]]]
 #: Below this many pairs, asking about every pair is cheaper than finding the candidates.
 SMALL = 16
 
 
 def align(
-    preds: Iterable[P], refs: Iterable[R], similarity: Similarity, key: Callable[[P | R], tuple], candidates: Candidates | None = None,
-    tie_break: TieBreak | None = None,
+    preds: Iterable[P], refs: Iterable[R], similarity: Similarity[P, R], key: Callable[[P | R], tuple[Any, ...]], candidates: Candidates | None = None,
+    tie_break: TieBreak[P, R] | None = None,
 ) -> Alignment[P, R]:
     """Match predictions to references one-to-one, maximising (number of pairs, total similarity, total tie-breaks).
 
@@ -77,7 +78,7 @@ def align(
     return _solve(preds, refs, _scored_pairs(preds, refs, similarity, candidates), tie_break)
 
 
-def _scored_pairs(preds: list, refs: list, similarity: Similarity, candidates: Candidates | None) -> dict[tuple[int, int], float]:
+def _scored_pairs(preds: list[P], refs: list[R], similarity: Similarity[P, R], candidates: Candidates | None) -> dict[tuple[int, int], float]:
     """``{(i, j): similarity}`` of the index pairs that may be matched (both sides sorted)."""
     if candidates is not None and len(preds) * len(refs) > SMALL:
         pairs = candidates(preds, refs)
@@ -91,7 +92,7 @@ def _scored_pairs(preds: list, refs: list, similarity: Similarity, candidates: C
     return edges
 
 
-def _solve(preds: list, refs: list, edges: dict[tuple[int, int], float], tie_break: TieBreak | None) -> Alignment:
+def _solve(preds: list[P], refs: list[R], edges: dict[tuple[int, int], float], tie_break: TieBreak[P, R] | None) -> Alignment[P, R]:
     if not edges:
         return Alignment((), tuple(preds), tuple(refs))
     ask = None if tie_break is None else lambda i, j: tie_break(preds[i], refs[j])
@@ -165,7 +166,7 @@ SIMILARITY_BITS = 20
 EXACT = 2**53
 
 
-def lexicographic_weights(tiers: Mapping[tuple, tuple], n: int) -> dict[tuple, int]:
+def lexicographic_weights(tiers: Mapping[K, tuple[float, ...]], n: int) -> dict[K, int]:
     """Integer pair weights whose totals order matchings of at most ``n`` pairs lexicographically.
 
     ``tiers[pair]`` is ``(similarity, t1, t2, ...)``: a float, then integers. A matching with
@@ -182,14 +183,14 @@ def lexicographic_weights(tiers: Mapping[tuple, tuple], n: int) -> dict[tuple, i
     values = list(tiers.values())
     if values.count(values[0]) == len(values):  # every pair alike (the usual case): only the number of pairs counts
         return dict.fromkeys(tiers, 1)
-    columns = list(zip(*values))
+    columns = list(zip(*values, strict=True))
     base = 1
     lower = [0] * len(values)
     for column in reversed(columns[1:]):
         low = min(column)
         spread = max(column) - low
         if spread:
-            lower = [total + (v - low) * base for total, v in zip(lower, column)]
+            lower = [total + (v - low) * base for total, v in zip(lower, column, strict=True)]
             base *= n * spread + 1
     bits = SIMILARITY_BITS
     while True:
@@ -199,7 +200,7 @@ def lexicographic_weights(tiers: Mapping[tuple, tuple], n: int) -> dict[tuple, i
         if bits == 0 or 2 * n * n * cardinality <= EXACT:  # a matching weighs < 2 n cardinality; n more for the solver's sums
             break
         bits -= 1
-    return {pair: cardinality + (g - low) * base + rest for pair, g, rest in zip(tiers, grid, lower)}
+    return {pair: cardinality + (g - low) * base + rest for pair, g, rest in zip(tiers, grid, lower, strict=True)}
 
 
 def span_candidates(matcher: SpanMatcher, pred_span: Callable[[P], Span], ref_spans: Callable[[R], Iterable[Span]]) -> Candidates | None:
@@ -213,10 +214,10 @@ def span_candidates(matcher: SpanMatcher, pred_span: Callable[[P], Span], ref_sp
     if rule == "all":
         return None
 
-    def candidates(preds: list, refs: list) -> list[tuple[int, int]]:
+    def candidates(preds: list[P], refs: list[R]) -> list[tuple[int, int]]:
         pairs: list[tuple[int, int]] = []
         if rule == "offsets":
-            where: dict[tuple[int, int], list[int]] = defaultdict(list)
+            where: dict[tuple[int | None, int | None], list[int]] = defaultdict(list)
             for j, r in enumerate(refs):
                 for s in ref_spans(r):
                     where[s.start, s.end].append(j)
@@ -226,12 +227,12 @@ def span_candidates(matcher: SpanMatcher, pred_span: Callable[[P], Span], ref_sp
                 if found:
                     pairs += [(i, j) for j in (found if len(found) == 1 else dict.fromkeys(found))]
             return pairs
-        spans = sorted((s.start, s.end, j) for j, r in enumerate(refs) for s in ref_spans(r) if s.has_offsets)
+        spans = sorted((s.start, s.end, j) for j, r in enumerate(refs) for s in ref_spans(r) if s.start is not None and s.end is not None)  # has_offsets
         starts = [start for start, _, _ in spans]
         longest = max((end - start for start, end, _ in spans), default=0)
         for i, p in enumerate(preds):
             span = pred_span(p)
-            if not span.has_offsets:
+            if span.start is None or span.end is None:  # not span.has_offsets
                 continue
             lo, hi = bisect_left(starts, span.start - longest + 1), bisect_left(starts, span.end)
             pairs += [(i, j) for j in dict.fromkeys(j for _, end, j in spans[lo:hi] if end > span.start)]
@@ -240,17 +241,17 @@ def span_candidates(matcher: SpanMatcher, pred_span: Callable[[P], Span], ref_sp
     return candidates
 
 
-def span_key(span: Span) -> tuple:
+def span_key(span: Span) -> tuple[int, int, str]:
     """Canonical order of spans: by offsets (text-only spans first), then text."""
     return (span.start if span.start is not None else -1, span.end if span.end is not None else -1, span.text)
 
 
-def event_key(event: EventMention) -> tuple:
+def event_key(event: EventMention) -> tuple[str, tuple[int, int, str], str, str, str]:
     """Canonical order of event mentions: document, trigger offsets, type, realis, id."""
     return (event.doc_id, span_key(event.trigger), event.type, event.realis or "", event.id)
 
 
-def argument_key(argument: Argument) -> tuple:
+def argument_key(argument: Argument) -> tuple[str, tuple[int, int, str], str]:
     return (argument.role, span_key(argument.span), argument.entity or "")
 
 
@@ -354,7 +355,7 @@ def argument_matches(pred: EventMention, ref: EventMention, score: ArgumentScore
 
 
 def agreement(matcher: ArgumentMatcher, *, typed: bool, rule: ArgumentRule = ROLE_AND_SPAN,
-              entities: Mapping[str, tuple[Span, ...]] | None = None) -> TieBreak:
+              entities: Mapping[str, tuple[Span, ...]] | None = None) -> TieBreak[EventMention, EventMention]:
     """The tie-break between event pairs with equally good triggers: (same type, unless typed; argument matches; same realis).
 
     Compared lexicographically after the trigger similarity, as totals over the alignment: of
@@ -376,7 +377,7 @@ def agreement(matcher: ArgumentMatcher, *, typed: bool, rule: ArgumentRule = ROL
     return tiers
 
 
-def trigger_similarity(matcher: SpanMatcher, *, typed: bool, realis: bool = False) -> Similarity:
+def trigger_similarity(matcher: SpanMatcher, *, typed: bool, realis: bool = False) -> Similarity[EventMention, EventMention]:
     """Pairs of events whose triggers match under ``matcher`` (and whose type / realis are equal if asked), scored by the trigger match."""
 
     def similarity(pred: EventMention, ref: EventMention) -> float | None:
@@ -455,7 +456,7 @@ class _TriggerGraph:
             if not self.remembered:
                 self.remembered = [RememberingMatcher(bound) for bound, *_ in self.parts]
             found = concatenate(_solve(preds, refs, edges, agreement(remembered, typed=self.typed, rule=rule, entities=entities))
-                                for (_, preds, refs, edges), remembered in zip(self.parts, self.remembered))
+                                for (_, preds, refs, edges), remembered in zip(self.parts, self.remembered, strict=True))
             if keep:
                 self.solved[key] = found
         return found
@@ -463,7 +464,7 @@ class _TriggerGraph:
 
 #: The trigger graphs of the last few immutable event tuples: the tri_c alignment of a document
 #: is asked for by tri_c and by every ``+`` argument metric in a row.
-_RECENT: dict[tuple, _TriggerGraph] = {}
+_RECENT: dict[tuple[int, int, SpanMatcher, bool, bool], _TriggerGraph] = {}
 
 
 def _trigger(event: EventMention) -> Span:
@@ -476,9 +477,9 @@ def _triggers(event: EventMention) -> tuple[Span, ...]:
 
 def concatenate(alignments: Iterable[Alignment[P, R]]) -> Alignment[P, R]:
     """Several alignments as one, in the given order (in linear time, unlike repeated ``+``)."""
-    pairs: list = []
-    unmatched_pred: list = []
-    unmatched_ref: list = []
+    pairs: list[tuple[P, R]] = []
+    unmatched_pred: list[P] = []
+    unmatched_ref: list[R] = []
     for found in alignments:
         pairs += found.pairs
         unmatched_pred += found.unmatched_pred

@@ -121,7 +121,7 @@ def stems(token: str) -> frozenset[str]:
 def equivalent(a: str, b: str) -> bool:
     """Same words up to orthography and clitics: token by token, the stem sets intersect."""
     ta, tb = tokens(a), tokens(b)
-    return bool(ta) and len(ta) == len(tb) and all(stems(x) & stems(y) for x, y in zip(ta, tb))
+    return bool(ta) and len(ta) == len(tb) and all(stems(x) & stems(y) for x, y in zip(ta, tb, strict=True))
 
 
 @lru_cache(maxsize=262144)

@@ -16,17 +16,24 @@ against itself, or a good system against the gold, is almost all such components
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
-def connected_components(pairs: Iterable[tuple[Hashable, Hashable]]) -> list[list[tuple]]:
+Row = TypeVar("Row", bound=Hashable)
+Col = TypeVar("Col", bound=Hashable)
+#: A node of the bipartite graph: (0, row) or (1, column).
+_Node = tuple[int, Hashable]
+
+
+def connected_components(pairs: Iterable[tuple[Row, Col]]) -> list[list[tuple[Row, Col]]]:
     """The (row, column) pairs grouped by connected component of their bipartite graph, in first-seen order.
 
     Rows and columns are apart (row 1 and column 1 are different nodes). An assignment problem
     whose allowed pairs are ``pairs`` is solved exactly by solving each component alone.
     """
     pairs = list(pairs)
-    parent: dict[tuple, tuple] = {}
+    parent: dict[_Node, _Node] = {}
 
-    def find(node: tuple) -> tuple:
+    def find(node: _Node) -> _Node:
         root = node
         while parent.setdefault(root, root) != root:
             root = parent[root]
@@ -38,13 +45,13 @@ def connected_components(pairs: Iterable[tuple[Hashable, Hashable]]) -> list[lis
         a, b = find((0, r)), find((1, c))
         if a != b:
             parent[b] = a
-    groups: dict[tuple, list[tuple]] = {}
+    groups: dict[_Node, list[tuple[Row, Col]]] = {}
     for r, c in pairs:
         groups.setdefault(find((0, r)), []).append((r, c))
     return list(groups.values())
 
 
-def maximum_assignment(rows: Sequence[Hashable], cols: Sequence[Hashable], weights: Mapping[tuple, float]) -> list[tuple]:
+def maximum_assignment(rows: Sequence[Row], cols: Sequence[Col], weights: Mapping[tuple[Row, Col], float]) -> list[tuple[Row, Col]]:
     """A one-to-one assignment of ``rows`` to ``cols`` with the largest total weight (missing pairs weigh 0).
 
     Returns ``(row, col)`` pairs in row order, at most min(len(rows), len(cols)) of them; a
@@ -63,10 +70,10 @@ def maximum_assignment(rows: Sequence[Hashable], cols: Sequence[Hashable], weigh
     for (r, c), w in weights.items():
         matrix[row_of[r], col_of[c]] = w
     found_rows, found_cols = linear_sum_assignment(matrix, maximize=True)
-    return [(rows[i], cols[j]) for i, j in zip(found_rows.tolist(), found_cols.tolist())]
+    return [(rows[i], cols[j]) for i, j in zip(found_rows.tolist(), found_cols.tolist(), strict=True)]
 
 
-def best_pairs_if_disjoint(rows: Sequence[Hashable], cols: Sequence[Hashable], weights: Mapping[tuple, float]) -> list[tuple] | None:
+def best_pairs_if_disjoint(rows: Sequence[Row], cols: Sequence[Col], weights: Mapping[tuple[Row, Col], float]) -> list[tuple[Row, Col]] | None:
     """An optimal assignment read off the weights without search, or None when there is none to read.
 
     Rows in order each take their heaviest pair (of equal ones, the first column in ``cols``
@@ -76,7 +83,7 @@ def best_pairs_if_disjoint(rows: Sequence[Hashable], cols: Sequence[Hashable], w
     """
     for by_row in (True, False):
         order = {c: k for k, c in enumerate(cols if by_row else rows)}
-        best: dict[Hashable, list] = {}
+        best: dict[Hashable, list[Any]] = {}  # node -> [heaviest weight, [its partners]]
         for (r, c), w in weights.items():
             mine, other = (r, c) if by_row else (c, r)
             found = best.get(mine)
@@ -84,8 +91,8 @@ def best_pairs_if_disjoint(rows: Sequence[Hashable], cols: Sequence[Hashable], w
                 best[mine] = [w, [other]]
             elif w == found[0]:
                 found[1].append(other)
-        taken: set = set()
-        pairs = []
+        taken: set[Hashable] = set()
+        pairs: list[Any] = []  # (row, col) pairs; a row or a column per pass, so not typed finer
         for node in (rows if by_row else cols):
             if node not in best:
                 continue

@@ -37,6 +37,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -58,6 +59,10 @@ def _event_key(doc_id: str, side: str, event_id: str) -> tuple[str, str, str]:
     return (doc_id, side, event_id)
 
 
+#: A unit's key: ``(doc,)``, ``(doc, sentence start)`` or ``(doc, side, event id)``; the keys of one unit kind sort.
+UnitKey = tuple[Any, ...]
+
+
 def unit_keys(
     outcomes: Sequence[Outcome],
     unit: Unit,
@@ -65,7 +70,7 @@ def unit_keys(
     documents: Iterable[str],
     sentences: Mapping[str, Sequence[tuple[int, int]]] | None = None,
     pred_tag: str = "pred",
-) -> tuple[list[Hashable], list[Hashable]]:
+) -> tuple[list[UnitKey], list[UnitKey]]:
     """The unit key of every record, and every unit of the test set (sorted).
 
     ``documents`` are the reference documents scored; ``sentences`` maps each to its sentence
@@ -88,7 +93,7 @@ def unit_keys(
                     return (o.doc_id, ranges[i][0])
             return (o.doc_id, UNLOCATED)
 
-        keys: list[Hashable] = [sentence_of(o) for o in outcomes]
+        keys: list[UnitKey] = [sentence_of(o) for o in outcomes]
         universe = {(d, s) for d in documents for s, _ in sentences.get(d, ())} | set(keys)
         return keys, sorted(universe)
     if unit == "event":
@@ -125,7 +130,7 @@ class CountTable:
     counts: np.ndarray
 
     @property
-    def matrix(self):
+    def matrix(self) -> Any:  # np.ndarray or a scipy sparse matrix (scipy is untyped)
         """The counts as units x (cells * 3), dense or sparse: the shape :func:`bootstrap` takes."""
         return self.counts if self.counts.ndim == 2 else self.counts.reshape(len(self.units), -1)
 
@@ -137,7 +142,7 @@ class CountTable:
         return self.cells.index(cell)
 
 
-def _cell_order(cell: Cell) -> tuple:
+def _cell_order(cell: Cell) -> tuple[bool, str, str, str]:
     return (cell[1] is not None, cell[1] or "", cell[0], cell[2] or "")
 
 
@@ -364,7 +369,7 @@ def f1_intervals(
         block = range(start, min(start + per_block, len(table.cells)))
         samples = bootstrap(matrix[:, 3 * block.start : 3 * block.stop], prf_statistic(len(block)), resamples, seed)
         cells += percentile_interval(samples, level)
-    averages = []
+    averages: list[tuple[float, float] | None] = []
     for columns in means:
         picked = [3 * j + k for j in columns for k in range(3)]
         if not columns:

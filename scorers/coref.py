@@ -59,7 +59,6 @@ from fractions import Fraction
 
 from scorers.assignment import connected_components, maximum_assignment
 
-
 Cluster = frozenset  # of hashable mention keys
 Partition = Iterable[Iterable[Hashable]]
 
@@ -221,11 +220,11 @@ class BlancCounts(CorefCounts):
 # --------------------------------------------------------------------------
 
 
-def _partition(clusters: Partition, role: str) -> tuple[tuple[frozenset, ...], dict[Hashable, int]]:
+def _partition(clusters: Partition, role: str) -> tuple[tuple[frozenset[Hashable], ...], dict[Hashable, int]]:
     """Validated clusters of one partition and the cluster index of each mention."""
     if isinstance(clusters, (str, bytes)):
         raise TypeError(f"the {role} must be an iterable of clusters, not a string")
-    out: list[frozenset] = []
+    out: list[frozenset[Hashable]] = []
     index: dict[Hashable, int] = {}
     for cluster in clusters:
         if isinstance(cluster, (str, bytes)):
@@ -250,8 +249,8 @@ def _partition(clusters: Partition, role: str) -> tuple[tuple[frozenset, ...], d
 class _Alignment:
     """Key and response clusters plus the sizes of their non-empty intersections."""
 
-    key: tuple[frozenset, ...]
-    response: tuple[frozenset, ...]
+    key: tuple[frozenset[Hashable], ...]
+    response: tuple[frozenset[Hashable], ...]
     overlap: dict[tuple[int, int], int]  # (key cluster, response cluster) -> |K & R| > 0
 
     @property
@@ -280,7 +279,7 @@ def _pairs(n: int) -> int:
     return n * (n - 1) // 2
 
 
-def _counts(recall_num, recall_den, precision_num, precision_den) -> CorefCounts:
+def _counts(recall_num: float | Fraction, recall_den: float | Fraction, precision_num: float | Fraction, precision_den: float | Fraction) -> CorefCounts:
     # Metrics compute with exact ints/Fractions (order-independent), stored as floats.
     return CorefCounts(float(recall_num), float(recall_den), float(precision_num), float(precision_den))
 
@@ -396,8 +395,8 @@ def _blanc(al: _Alignment) -> BlancCounts:
 
 
 def _lea_side(
-    clusters: tuple[frozenset, ...],
-    other: tuple[frozenset, ...],
+    clusters: tuple[frozenset[Hashable], ...],
+    other: tuple[frozenset[Hashable], ...],
     overlaps: Mapping[int, list[tuple[int, int]]],
 ) -> Fraction:
     """Sum over entities of importance (size) x fraction of their links kept in `other`."""
@@ -551,6 +550,7 @@ def sum_scores(per_document: Iterable[Mapping[str, CorefCounts | float]]) -> dic
         for name, counts in scores.items():
             if name == "conll":
                 continue
+            assert isinstance(counts, CorefCounts), name  # only "conll" is a plain float
             totals[name] = totals[name] + counts if name in totals else counts
     out: dict[str, CorefCounts | float] = dict(totals)
     if all(name in totals for name in CONLL_METRICS):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -58,12 +59,14 @@ def count_matrix(per_document: Mapping[str, Mapping[str, CorefCounts]], document
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    return np.divide(num, den, out=np.zeros_like(num, dtype=np.float64), where=den != 0)
+    ratio: np.ndarray = np.divide(num, den, out=np.zeros_like(num, dtype=np.float64), where=den != 0)  # numpy types it as Any
+    return ratio
 
 
 def _harmonic(p: np.ndarray, r: np.ndarray) -> np.ndarray:
     total = p + r
-    return np.divide(2 * p * r, total, out=np.zeros_like(total, dtype=np.float64), where=total != 0)
+    f1: np.ndarray = np.divide(2 * p * r, total, out=np.zeros_like(total, dtype=np.float64), where=total != 0)  # numpy types it as Any
+    return f1
 
 
 def f1_statistic(columns: Sequence[tuple[str, str]]) -> Callable[[np.ndarray], np.ndarray]:
@@ -88,7 +91,8 @@ def f1_statistic(columns: Sequence[tuple[str, str]]) -> Callable[[np.ndarray], n
 
     def statistic(summed: np.ndarray) -> np.ndarray:
         values = {m: (blanc(summed) if m == "blanc" else f1(summed, m)) for m in COUNTED}
-        values["conll"] = sum(values[m] for m in CONLL_METRICS) / len(CONLL_METRICS)
+        # A sum of arrays (CONLL_METRICS is not empty, so never the start value 0): an array.
+        values["conll"] = cast(np.ndarray, sum(values[m] for m in CONLL_METRICS) / len(CONLL_METRICS))
         out = np.stack([values[m] for m in MEASURES], axis=1)
         empty = ~(summed != 0).any(axis=1)
         out[empty] = np.nan

@@ -100,6 +100,8 @@ SCOPE_DESCRIPTIONS = {
 #: mention takes its reference mention's key. Event ids are unique within a document
 #: (submission validation enforces it).
 MentionKey = tuple[str, str, str]
+#: An event mention with its key in the partitions.
+_Keyed = tuple[EventMention, MentionKey]
 
 
 @dataclass(frozen=True)
@@ -153,10 +155,10 @@ def _scored_events(pred: Annotation, ref: Annotation) -> tuple[list[str], list[E
     return doc_ids, pred_events, ref_events
 
 
-def _units(doc_ids: list[str], pred_keys: list, ref_keys: list, scope: Scope) -> dict[str, Partitions]:
+def _units(doc_ids: list[str], pred_keys: list[_Keyed], ref_keys: list[_Keyed], scope: Scope) -> dict[str, Partitions]:
     if scope == "cross":
         return {"": Partitions(_clusters(ref_keys, scope), _clusters(pred_keys, scope))}
-    by_doc: dict[str, tuple[list, list]] = {d: ([], []) for d in doc_ids}
+    by_doc: dict[str, tuple[list[_Keyed], list[_Keyed]]] = {d: ([], []) for d in doc_ids}
     for side, members in ((0, pred_keys), (1, ref_keys)):
         for member in members:
             by_doc[member[0].doc_id][side].append(member)

@@ -47,7 +47,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from scorers.alignment import Alignment, ArgumentRule, align, align_triggers, argument_key, argument_scorer, event_key, span_candidates
 from scorers.matching import SpanMatcher
@@ -75,7 +75,7 @@ class Item:
         return self.event.trigger.start
 
 
-def item_key(item: Item) -> tuple:
+def item_key(item: Item) -> tuple[Any, ...]:
     """Canonical order of items, used for deterministic tie-breaks in the alignment."""
     return (event_key(item.event), () if item.argument is None else argument_key(item.argument))
 
@@ -192,7 +192,7 @@ def argument_plus_metric(*, classified: bool, entity_aware: bool) -> MetricFunct
 
 def tally(outcomes: Iterable[Outcome]) -> dict[str, PRF]:
     """Counts per metric (metrics in first-seen order)."""
-    counts: dict[str, Counter] = defaultdict(Counter)
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
     for o in outcomes:
         counts[o.metric][o.kind] += 1
     return {m: PRF(tp=c["tp"], fp=c["fp"], fn=c["fn"]) for m, c in counts.items()}
@@ -234,7 +234,7 @@ def cells_of(outcome: Outcome, groupings: Mapping[str, Callable[[Outcome], str]]
     return [(outcome.metric, None, None), *((outcome.metric, by, group(outcome)) for by, group in groupings.items())]
 
 
-def count_cells(outcomes: Iterable[Outcome], groupings: Mapping[str, Callable[[Outcome], str]] = GROUPINGS) -> Counter:
+def count_cells(outcomes: Iterable[Outcome], groupings: Mapping[str, Callable[[Outcome], str]] = GROUPINGS) -> Counter[tuple[Cell, str]]:
     """How many records of each kind every cell holds: ``{(cell, kind): n}``.
 
     The counts of :func:`tally` and :func:`tally_by` in one additive table: the counts of two
@@ -248,13 +248,13 @@ def count_cells(outcomes: Iterable[Outcome], groupings: Mapping[str, Callable[[O
     """
     outcomes = outcomes if isinstance(outcomes, (list, tuple)) else list(outcomes)
     keys = [(o.metric, o.kind, id((o.ref or o.pred).event)) for o in outcomes]  # type: ignore[union-attr]
-    sample = dict(zip((event for _, _, event in keys), outcomes))  # a record of each event (any will do)
+    sample = dict(zip((event for _, _, event in keys), outcomes, strict=True))  # a record of each event (any will do)
     groups = tuple(groupings.items())
     named = {event: tuple(group(o) for _, group in groups) for event, o in sample.items()}
-    counts: Counter = Counter()
+    counts: Counter[tuple[Cell, str]] = Counter()
     for (metric, kind, event), n in Counter(keys).items():
         counts[(metric, None, None), kind] += n
-        for (by, _), group_name in zip(groups, named[event]):
+        for (by, _), group_name in zip(groups, named[event], strict=True):
             counts[(metric, by, group_name), kind] += n
     return counts
 
@@ -277,7 +277,7 @@ class MacroAverage:
     f1: float
     types: tuple[str, ...]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"metric": self.metric, "precision": self.precision, "recall": self.recall, "f1": self.f1, "types": list(self.types)}
 
 
@@ -313,9 +313,9 @@ def confusion(outcomes: Iterable[Outcome], metric: str = "tri_i") -> dict[str, d
     return confusion_matrix(confusion_counts(outcomes, metric))
 
 
-def confusion_counts(outcomes: Iterable[Outcome], metric: str = "tri_i") -> Counter:
+def confusion_counts(outcomes: Iterable[Outcome], metric: str = "tri_i") -> Counter[tuple[str, str]]:
     """``{(reference type, predicted type): n}`` of :func:`confusion`, additive over documents."""
-    cells: Counter = Counter()
+    cells: Counter[tuple[str, str]] = Counter()
     for o in outcomes:
         if o.metric == metric:
             cells[(o.ref.event.type if o.ref else SPURIOUS, o.pred.event.type if o.pred else MISSED)] += 1

@@ -22,9 +22,9 @@ rounding passes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from difflib import get_close_matches
 from dataclasses import dataclass
-from typing import Literal
+from difflib import get_close_matches
+from typing import Any, Literal
 
 TOLERANCE = 1e-9
 DEFAULT_GATE_METRICS = ("tri_c", "arg_c", "coref_within.conll")
@@ -60,7 +60,7 @@ class Check:
             return self.value >= self.limit - TOLERANCE
         return self.value <= self.limit + TOLERANCE
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"metric": self.metric, "check": self.kind, "value": self.value,
                 ("baseline" if self.kind == "drop" else "floor"): self.reference,
                 "limit": self.limit, "higher_is_better": self.higher_is_better, "passed": self.passed}
@@ -81,7 +81,7 @@ class Verdict:
     def failures(self) -> tuple[Check, ...]:
         return tuple(c for c in self.checks if not c.passed)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"passed": self.passed, "max_drop": self.max_drop, "checks": [c.to_dict() for c in self.checks],
                 "failed": [c.metric for c in self.failures]}
 

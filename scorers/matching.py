@@ -12,7 +12,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from scorers import arabic, relaxed
 from scorers.model import Span
@@ -26,12 +26,18 @@ DEFAULT_OVERLAP_THRESHOLD = 0.5
 
 
 class SpanMatcher(Protocol):
-    name: str
+    # Read-only members (properties), so that the frozen dataclasses below satisfy the protocol.
+    @property
+    def name(self) -> str: ...
+
     #: False only for the offset-free ``text`` protocol, which ignores offsets entirely.
-    uses_offsets: bool
+    @property
+    def uses_offsets(self) -> bool: ...
+
     #: Which span pairs can match at all, so alignment need not try the others: "offsets"
     #: (equal start and end), "overlap" (at least one shared character) or "all".
-    candidates: str
+    @property
+    def candidates(self) -> str: ...
 
     def similarity(self, pred: Span, ref: Span) -> float | None: ...
 
@@ -44,6 +50,9 @@ class SpanMatcher(Protocol):
     def describe(self) -> str: ...
 
 
+_Matcher = TypeVar("_Matcher", bound="OneRule")
+
+
 class OneRule:
     """Matchers whose rule is the same for triggers and arguments and needs no document context."""
 
@@ -53,7 +62,7 @@ class OneRule:
     def argument_similarity(self, pred: Span, ref: Span, entity: str | None = None) -> float | None:
         return self.similarity(pred, ref)  # type: ignore[attr-defined, no-any-return]
 
-    def for_document(self, doc_id: str, entities: Mapping[str, tuple[Span, ...]] | None = None) -> OneRule:
+    def for_document(self: _Matcher, doc_id: str, entities: Mapping[str, tuple[Span, ...]] | None = None) -> _Matcher:
         return self
 
 
@@ -195,7 +204,7 @@ class RelaxedMatch:
     #: The reference document's entities (id -> mention spans), when bound with them.
     entities: Mapping[str, tuple[Span, ...]] | None = field(default=None, compare=False, repr=False)
     #: Argument contexts already built for this document, by (reference span, entity).
-    _contexts: dict = field(default_factory=dict, compare=False, repr=False)
+    _contexts: dict[tuple[Span, str | None], relaxed.ArgumentContext] = field(default_factory=dict, compare=False, repr=False)
     name: str = "relaxed"
     uses_offsets: bool = False
     candidates: str = "all"
@@ -208,9 +217,9 @@ class RelaxedMatch:
 
     def _sentence(self, span: Span) -> int | None:
         starts = self.context.sentences.get(self.doc_id or "")
-        if not starts or not span.has_offsets:
+        if not starts or span.start is None or span.end is None:  # no sentences, or not span.has_offsets
             return None
-        return bisect_right(starts, span.start) - 1  # type: ignore[arg-type]
+        return bisect_right(starts, span.start) - 1
 
     def similarity(self, pred: Span, ref: Span) -> float | None:
         return self.argument_similarity(pred, ref)
@@ -244,10 +253,11 @@ class RelaxedMatch:
             aliases = relaxed.entity_forms(s.text for s in entities.get(entity, ()))
         others = tuple(dict.fromkeys(s.text for e, spans in entities.items() if e != entity for s in spans))
         text = self.context.texts.get(self.doc_id or "")
-        before = after = ()
-        if text is not None and ref.has_offsets:
-            before = relaxed.words(text[max(0, ref.start - 80):ref.start])[::-1][:EXTENT_WORDS]  # type: ignore[operator]
-            after = relaxed.words(text[ref.end:ref.end + 80])[:EXTENT_WORDS]  # type: ignore[operator]
+        before: tuple[str, ...] = ()
+        after: tuple[str, ...] = ()
+        if text is not None and ref.start is not None and ref.end is not None:  # ref.has_offsets
+            before = relaxed.words(text[max(0, ref.start - 80):ref.start])[::-1][:EXTENT_WORDS]
+            after = relaxed.words(text[ref.end:ref.end + 80])[:EXTENT_WORDS]
         entity_type = self.context.entity_types.get(entity) if entity is not None else None
         return relaxed.ArgumentContext(aliases, others, before, after, entity_type)
 

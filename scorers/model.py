@@ -28,7 +28,9 @@ class Span:
         return self.start is not None and self.end is not None
 
     def __len__(self) -> int:
-        return (self.end - self.start) if self.has_offsets else len(self.text)
+        if self.start is not None and self.end is not None:  # has_offsets, spelled out so the type checker narrows
+            return self.end - self.start
+        return len(self.text)
 
 
 @dataclass(frozen=True, order=True, slots=True)

@@ -166,7 +166,7 @@ def _squash(tokens: tuple[str, ...]) -> frozenset[str]:
 
 
 def _equivalent(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    if len(a) == len(b) and a and all(_same_word(x, y) for x, y in zip(a, b)):
+    if len(a) == len(b) and a and all(_same_word(x, y) for x, y in zip(a, b, strict=True)):
         return True
     return bool(a) and bool(b) and bool(_squash(a) & _squash(b))
 
@@ -257,7 +257,12 @@ def read_time(text: str) -> TimeReading | None:
     text = arabic.normalize(_digits(text))
     for pattern, joined in _TWO_WORD_MONTHS.items():
         text = pattern.sub(joined, text)
-    days, months, years, weekdays, deictic, relative = set(), set(), set(), set(), set(), set()
+    days: set[int] = set()
+    months: set[int] = set()
+    years: set[int] = set()
+    weekdays: set[int] = set()
+    deictic: set[str] = set()
+    relative: set[str] = set()
     for token in words(text):
         if token in {"،", "-", "–"}:
             continue
@@ -330,7 +335,7 @@ def _modifiers_ok(extra: tuple[str, ...], *, side: str, text_side: tuple[str, ..
     # after the span extend it (القوات الأوكرانية, موارد الطاقة); words before it would make them
     # the head (زيارة لافروف), so never.
     if side == "after" and not dropped and text_side and len(extra) <= len(text_side) and all(
-        _same_word(a, b) and a not in PHRASE_OPENERS and (_is_nisba(a) or a.startswith("ال") or not person) for a, b in zip(extra, text_side)
+        _same_word(a, b) and a not in PHRASE_OPENERS and (_is_nisba(a) or a.startswith("ال") or not person) for a, b in zip(extra, text_side, strict=False)
     ):
         return True, "the text's own extent"  # after a person's name only adjectives, never a new clause
     in_title = False  # inside a title phrase (وزير الخارجية الروسي ..., رئيس مجلس الأمن ...)

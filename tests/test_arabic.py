@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import BUNDLED
 from scorers.arabic import ENCLITICS, MIN_STEM, PROCLITICS, equivalent, identical, normalize, stems, tokens
+
+from conftest import BUNDLED
 
 DOCUMENT_TEXT = "\n".join(p.read_text(encoding="utf-8") for p in sorted((BUNDLED / "documents").glob("*.txt")))
 

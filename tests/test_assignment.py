@@ -7,7 +7,6 @@ import random
 
 import numpy as np
 import pytest
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,9 +16,9 @@ from scorers.assignment import best_pairs_if_disjoint, connected_components, max
 def brute_force_best(rows, cols, weights) -> float:
     """The largest total weight of any one-to-one assignment (small inputs only)."""
     if len(rows) <= len(cols):
-        options = ([(r, c) for r, c in zip(rows, chosen)] for chosen in itertools.permutations(cols, len(rows)))
+        options = ([(r, c) for r, c in zip(rows, chosen, strict=True)] for chosen in itertools.permutations(cols, len(rows)))
     else:
-        options = ([(r, c) for r, c in zip(chosen, cols)] for chosen in itertools.permutations(rows, len(cols)))
+        options = ([(r, c) for r, c in zip(chosen, cols, strict=True)] for chosen in itertools.permutations(rows, len(cols)))
     return max(sum(weights.get(p, 0.0) for p in pairs) for pairs in options)
 
 
@@ -62,7 +61,7 @@ def test_matches_scipy_on_a_dense_matrix():
     for (i, j), w in weights.items():
         matrix[i, j] = w
     rows, cols = linear_sum_assignment(matrix, maximize=True)
-    assert maximum_assignment(list(range(12)), list(range(15)), weights) == list(zip(rows.tolist(), cols.tolist()))
+    assert maximum_assignment(list(range(12)), list(range(15)), weights) == list(zip(rows.tolist(), cols.tolist(), strict=True))
 
 
 weights_strategy = st.dictionaries(

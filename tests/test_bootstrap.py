@@ -12,9 +12,15 @@ import scorers.bootstrap as bootstrap_module
 from benchmark.corpus import load_corpus
 from benchmark.intervals import IntervalSettings, add_intervals, coref_matrix
 from benchmark.scoring import ScoreSettings, result_dict, score_submission
-from conftest import ann, ev, run_cli
 from scorers.bootstrap import (
-    UNITS, bootstrap_f1, count_table, f1_of, nan_mean, percentile_interval, resample_indices, unit_keys,
+    UNITS,
+    bootstrap_f1,
+    count_table,
+    f1_of,
+    nan_mean,
+    percentile_interval,
+    resample_indices,
+    unit_keys,
 )
 from scorers.coref_resampling import f1_statistic
 from scorers.event_coref import MEASURES
@@ -23,6 +29,8 @@ from scorers.matching import make_matcher
 from scorers.prf import PRF
 from scorers.registry import score
 from scorers.sentences import split_sentences
+
+from conftest import ann, ev, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 LEXICON = ROOT / "submissions" / "lexicon.json"
@@ -83,7 +91,7 @@ def test_sentence_units_follow_anchors_and_keep_empty_sentences():
     outcomes, sentences = tiny_outcomes()
     keys, universe = unit_keys(outcomes, "sentence", documents=["d1"], sentences=sentences)
     assert universe == [("d1", 0), ("d1", 10), ("d1", 19)]
-    by_kind = {(o.metric, o.kind): k for o, k in zip(outcomes, keys)}
+    by_kind = {(o.metric, o.kind): k for o, k in zip(outcomes, keys, strict=True)}
     assert by_kind[("tri_i", "tp")] == ("d1", 0)
     assert by_kind[("tri_i", "fp")] == ("d1", 10)
     assert by_kind[("tri_i", "fn")] == ("d1", 19)
@@ -99,7 +107,7 @@ def test_event_units_join_aligned_predictions_to_their_reference_event():
     outcomes, _ = tiny_outcomes()
     keys, universe = unit_keys(outcomes, "event", documents=["d1"], pred_tag="A")
     assert universe == [("d1", "A", "p2"), ("d1", "ref", "r1"), ("d1", "ref", "r2")]
-    for o, k in zip(outcomes, keys):
+    for o, k in zip(outcomes, keys, strict=True):
         if o.pred is not None and o.pred.event.id == "p1":
             assert k == ("d1", "ref", "r1")
 
@@ -143,7 +151,7 @@ def test_vectorised_bootstrap_equals_the_slow_reference_on_a_tiny_example():
     fast = bootstrap_f1(table, 200, seed=7)
     slow = slow_bootstrap_f1(table.counts, 200, seed=7)
     assert fast.shape == (200, len(table.cells))
-    for fast_row, slow_row in zip(fast.tolist(), slow):
+    for fast_row, slow_row in zip(fast.tolist(), slow, strict=True):
         assert [None if np.isnan(v) else v for v in fast_row] == slow_row
 
 
@@ -198,7 +206,7 @@ def test_coref_statistic_reproduces_the_within_document_scores(lexicon):
     matrix = coref_matrix(run)
     values = f1_statistic(matrix.columns)(matrix.counts.sum(axis=0)[None])[0]
     result = result_dict(run)
-    for measure, value in zip(MEASURES, values):
+    for measure, value in zip(MEASURES, values, strict=True):
         assert value == pytest.approx(result["metrics"][f"coref_within.{measure}"]["f1"], abs=1e-12)
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from scorers.bootstrap import CountTable, f1_of
 from scorers.significance import compare, randomization_deltas, swap_indicators
+
 from conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -20,8 +20,11 @@ from benchmark.corpus import load_ontology
 from benchmark.loose_output import convert_events, convert_submission
 from benchmark.submission import annotation_to_submission
 from benchmark.validation import build_annotation
+
 from conftest import BUNDLED, make_corpus, run_cli, write_json
-from strategies import corpus as bundled_corpus, gold as bundled_gold, submissions
+from strategies import corpus as bundled_corpus
+from strategies import gold as bundled_gold
+from strategies import submissions
 
 ONTOLOGY = load_ontology(BUNDLED / "ontology.json")
 # Words and their half-open offsets (counted by hand, checked in test_the_offsets_below_are_right):

@@ -618,8 +618,8 @@ def test_counts_are_additive_across_documents(key1, response1, key2, response2) 
     # BLANC: the sum is field-wise, and its score is computed from the summed link counts.
     b1, b2 = blanc(key1, response1), blanc(key2, response2)
     total = b1 + b2
-    assert counts_of(total) == tuple(x + y for x, y in zip(counts_of(b1), counts_of(b2)))
-    assert noncoref_counts_of(total) == tuple(x + y for x, y in zip(noncoref_counts_of(b1), noncoref_counts_of(b2)))
+    assert counts_of(total) == tuple(x + y for x, y in zip(counts_of(b1), counts_of(b2), strict=True))
+    assert noncoref_counts_of(total) == tuple(x + y for x, y in zip(noncoref_counts_of(b1), noncoref_counts_of(b2), strict=True))
     assert total.recall_den == 0 or total.coref_recall == total.recall_num / total.recall_den
 
 

@@ -47,7 +47,7 @@ def test_bundled_corpus_loads_every_manifest_document(bundled):
 def test_segments_tile_each_document(bundled):
     for doc in bundled.documents.values():
         assert doc.segments[0].start == 0 and doc.segments[-1].end == len(doc.text), doc.doc_id
-        for before, after in zip(doc.segments, doc.segments[1:]):
+        for before, after in zip(doc.segments, doc.segments[1:], strict=False):
             assert before.end == after.start, doc.doc_id
         assert all(s.kind in {"article", "related-article", "chrome"} for s in doc.segments)
 

@@ -12,6 +12,7 @@ from benchmark.corpus import load_corpus
 from benchmark.datacard import STATS_MARKERS, card_block, update_card
 from benchmark.statistics import compute_statistics
 from benchmark.submission import load_gold
+
 from conftest import make_corpus, run_cli, write_json
 
 

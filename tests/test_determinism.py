@@ -24,9 +24,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import strategies as S
 from benchmark.corpus import default_gold_dir
 from scorers.matching import OFFLINE_MATCH_MODES
+
+import strategies as S
 
 ROOT = Path(__file__).resolve().parent.parent
 LEXICON = ROOT / "submissions" / "lexicon.json"

@@ -16,11 +16,12 @@ from hypothesis import strategies as st
 
 from benchmark.cli import main
 from benchmark.coref_results import coref_metrics, coref_notes
-from conftest import ann, make_corpus, span_json, write_json
 from scorers.event_coref import MEASURES, SCOPES, partitions, score_event_coref
 from scorers.matching import OFFLINE_MATCH_MODES, make_matcher
 from scorers.model import Annotation, Argument, DocumentAnnotation, EventMention, Span
 from scorers.registry import ALL_METRIC_NAMES, EVENT_COREF_METRICS, METRIC_NAMES, get_metric
+
+from conftest import ann, make_corpus, span_json, write_json
 
 VISIT, MEET = "Movement.Transport-Person", "Contact.Meet"
 

@@ -12,12 +12,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ann, arg, ev
 from scorers.events import confusion, group_by_realis, group_by_type, macro_average, tally, tally_by
 from scorers.matching import OFFLINE_MATCH_MODES, make_matcher
 from scorers.model import Annotation, Argument, DocumentAnnotation, Entity, EventMention, Span
 from scorers.prf import PRF
 from scorers.registry import METRIC_NAMES, METRICS, score
+
+from conftest import ann, arg, ev
 
 TEXT = "ووصل لافروف إلى وونسان. والتقى وزير الخارجية سيرغي لافروف نظيرته تشوي سون هوي في وونسان."
 VISIT, MEET, ATTACK = "Movement.Transport-Person", "Contact.Meet", "Conflict.Attack"

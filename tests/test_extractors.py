@@ -18,6 +18,7 @@ from benchmark.extractors.base import BUILTIN, instantiate, resolve
 from benchmark.extractors.harness import _progress, extract_corpus, run_extractor
 from benchmark.extractors.lexicon import LexiconExtractor, load_lexicon
 from benchmark.problems import InputError
+
 from conftest import BUNDLED, make_corpus
 
 TEXT = "ووصل لافروف إلى موسكو."

@@ -27,13 +27,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import strategies as S
 from benchmark.problems import InputError
 from benchmark.scoring import ScoreRun, ScoreSettings, result_dict, score_annotations
 from benchmark.submission import check_submission
 from scorers.matching import OFFLINE_MATCH_MODES, make_matcher
 from scorers.model import Annotation
 from scorers.registry import METRICS
+
+import strategies as S
 
 SLOW_EXAMPLES = int(os.environ.get("EVBENCH_FUZZ_EXAMPLES", "10000"))
 PROBLEM = re.compile(r"^(?::(?P<where>.+?))?: (?P<severity>error|warning): (?P<message>.+) \(fix: (?P<fix>.+)\)$")

@@ -18,16 +18,17 @@ from pathlib import Path
 
 import pytest
 
-import strategies as S
 from benchmark.corpus import Corpus, load_corpus
 from benchmark.problems import InputError
 from benchmark.reading import iter_jsonl
 from benchmark.scoring import ScoreRun, ScoreSettings, result_dict, score_annotations
 from benchmark.submission import annotation_to_submission, check_submission, load_gold
-from conftest import make_corpus, span_json, write_json
 from scorers.matching import OFFLINE_MATCH_MODES
 from scorers.model import Annotation, DocumentAnnotation, EventMention, Span
 from scorers.registry import METRICS
+
+import strategies as S
+from conftest import make_corpus, span_json, write_json
 
 WORD = re.compile(r"\S+")
 

@@ -9,6 +9,7 @@ import pytest
 
 from benchmark.cli import main
 from scorers.gate import GateError, evaluate, gate_metrics
+
 from conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -23,6 +23,7 @@ from benchmark.corpus import default_gold_dir, load_corpus
 from benchmark.html_report import SCRIPT, render
 from benchmark.report_data import ClusterGroup, ClusterMention, ClusterView, build_report
 from benchmark.scoring import ScoreSettings, score_submission
+
 from conftest import make_corpus, span_json, write_json
 
 VISIT, MEET, BROADCAST, ATTACK, TRANSFER = ("Movement.Transport-Person", "Contact.Meet", "Contact.Broadcast", "Conflict.Attack",
@@ -250,7 +251,7 @@ def test_per_document_counts_and_every_mark_covers_exactly_its_span(tmp_path, co
         for mark in found:
             spans = sorted(covered[mark.attrs["id"]])
             assert spans[0][0] == int(mark.attrs["data-start"]) and spans[-1][1] == int(mark.attrs["data-end"])
-            assert all(a[1] == b[0] for a, b in zip(spans, spans[1:])), "pieces of one mark are contiguous"
+            assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False)), "pieces of one mark are contiguous"
 
 
 def test_two_events_on_one_word_stack_and_a_crossing_span_is_split(tmp_path, corpus, pred, capsys):

@@ -27,6 +27,7 @@ from benchmark.judge import (
     parse_verdict,
 )
 from benchmark.problems import InputError
+
 from chat_server import ChatServer, Reply, closed_port_url, error, last_user_message, ok
 
 KEY = "sk-judge-SECRET-0123456789"

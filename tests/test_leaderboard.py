@@ -9,6 +9,7 @@ import pytest
 
 from benchmark.cli import main
 from benchmark.commands.leaderboard import leaderboard_rows, metric_entry
+
 from conftest import write_json
 
 TESTDATA = Path(__file__).parent / "testdata"

@@ -21,6 +21,7 @@ from benchmark.extractors.base import ExtractorError
 from benchmark.extractors.llm import LLMExtractor, find_span, parse_json_answer
 from benchmark.extractors.llm_options import NOT_OPTIONS, OPTIONS
 from benchmark.problems import InputError
+
 from chat_server import ChatServer as FakeServer
 from chat_server import chat, closed_port_url, error, last_user_message, ok
 from conftest import make_corpus

@@ -8,12 +8,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import arg, ev, sp
 from scorers.alignment import (
-    EXACT, SIMILARITY_BITS, ArgumentRule, agreement, align, align_triggers, argument_matches, argument_scorer, lexicographic_weights, span_key,
+    EXACT,
+    SIMILARITY_BITS,
+    ArgumentRule,
+    agreement,
+    align,
+    align_triggers,
+    argument_matches,
+    argument_scorer,
+    lexicographic_weights,
+    span_key,
 )
 from scorers.matching import ArabicMatch, ExactMatch, OverlapMatch, TextMatch, dice, make_matcher
 
+from conftest import arg, ev, sp
 
 # --- matchers ----------------------------------------------------------------------------------
 

@@ -6,12 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ann, arg, ev
+from scorers.events import tally
 from scorers.matching import DocumentContext, RelaxedMatch, TextMatch, make_matcher
 from scorers.model import Entity, Span
 from scorers.registry import score
-from scorers.events import tally
 from scorers.relaxed import ArgumentContext, read_time, same_argument, same_time, same_trigger_word
+
+from conftest import ann, arg, ev
 
 # --- arguments: each accepting rule ----------------------------------------------------------------
 

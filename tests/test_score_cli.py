@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from benchmark.cli import main
-from conftest import make_corpus, span_json, write_json
 from scorers.registry import ALL_METRIC_NAMES, EVENT_COREF_METRICS, METRIC_NAMES
+
+from conftest import make_corpus, span_json, write_json
 
 D1 = "ووصل لافروف إلى وونسان. والتقى وزير الخارجية سيرغي لافروف نظيرته تشوي سون هوي في وونسان."
 D2 = "وأعلنت الوزارة بيانا حول الزيارة. شارك المقال واشترك الآن"
@@ -85,7 +86,7 @@ def test_perfect_submission_json_keys_and_values(tmp_path, corpus, capsys):
     pred = write_json(tmp_path / "pred.json", submission(gold_documents()))
     result = score_json(capsys, pred, "--gold", corpus)
     assert list(result) == ["evbench_version", "settings", "system", "reference", "metrics", "macro", "breakdowns", "confusion",
-                            "coref_notes", "ignored_in_chrome", "ignored_documents", "missing_documents"]
+                            "errors", "errors_by", "coref_notes", "ignored_in_chrome", "ignored_documents", "missing_documents"]
     assert result["missing_documents"] == []
     assert list(result["metrics"]) == list(ALL_METRIC_NAMES)  # registry order, event coreference last
     assert result["metrics"]["tri_c"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "tp": 3, "fp": 0, "fn": 0}

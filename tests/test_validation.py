@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 
 from benchmark.corpus import Corpus, load_corpus
-from conftest import make_corpus
 from benchmark.problems import InputError, Problem
 from benchmark.submission import check_gold, check_submission, load_gold, load_submission
 from scorers.model import Argument, Span
+
+from conftest import make_corpus
 
 DOC = "d1"
 OTHER = "d2"

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from conftest import run_cli
 from scorers.agreement import kappa, verdict_agreement
+
+from conftest import run_cli
 
 
 def test_verdict_agreement_by_hand():

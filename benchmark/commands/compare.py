@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-
 FORMATS = ("plain", "github", "latex", "json")
 TABLE_COREF = ("coref_within.conll",)
 CITATION = ("paired bootstrap: Koehn 2004, Berg-Kirkpatrick et al. 2012; approximate randomisation: Noreen 1989,"
@@ -28,10 +27,10 @@ CITATION = ("paired bootstrap: Koehn 2004, Berg-Kirkpatrick et al. 2012; approxi
 
 
 def add_parser(sub) -> None:
+    from benchmark.arg_types import fraction
     from benchmark.cli import add_corpus_option
     from benchmark.commands.score import add_matching_options
     from benchmark.commands.validate import _positive_int
-    from benchmark.arg_types import fraction
     from benchmark.interval_options import add_resampling_options, count, level
 
     p = sub.add_parser("compare", help="compare two systems on the same reference: F1 differences, paired bootstrap and randomisation tests")

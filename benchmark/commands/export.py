@@ -59,6 +59,6 @@ def _run_hf(args: argparse.Namespace) -> int:
     except ImportError as exc:
         raise InputError([Problem("--hf", "", f"the Hugging Face libraries are missing ({exc})", "pip install 'evbench[hf]' (datasets and pyarrow)")]) from None
     written = export(out, args.gold)
-    for name, path in written.items():
+    for path in written.values():
         print(f"wrote {path}", file=sys.stderr)
     return 0

@@ -10,7 +10,6 @@ kind. Run it on your own judge model (``--match judge``) to calibrate it before 
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 DEFAULT_MODES = ("exact", "arabic", "text", "relaxed")
@@ -65,8 +64,8 @@ def annotator_agreement(pairs) -> dict | None:
         return None
     names = sorted(both[0])
     first, second = [a[names[0]] for a in both], [a[names[1]] for a in both]
-    return {"annotators": names, "pairs": len(both), "raw_agreement": sum(x == y for x, y in zip(first, second)) / len(both),
-            "kappa": kappa(first, second), "adjudicated": sum(x != y for x, y in zip(first, second))}
+    return {"annotators": names, "pairs": len(both), "raw_agreement": sum(x == y for x, y in zip(first, second, strict=True)) / len(both),
+            "kappa": kappa(first, second), "adjudicated": sum(x != y for x, y in zip(first, second, strict=True))}
 
 
 def render(result: dict, fmt: str) -> str:

@@ -90,14 +90,14 @@ def comparability_notes(results: list[tuple[str, dict]]) -> list[str]:
 def leaderboard_rows(results: list[tuple[str, dict]], metrics: list[str], sort: str, fmt: str) -> tuple[list[str], list[list[str]]]:
     shown = [m for m in metrics if any(metric_entry(r, m) is not None for _, r in results)]
     names = [r.get("system") or Path(path).stem for path, r in results]
-    labels = [n if names.count(n) == 1 else f"{n} ({Path(path).name})" for n, (path, _) in zip(names, results)]
+    labels = [n if names.count(n) == 1 else f"{n} ({Path(path).name})" for n, (path, _) in zip(names, results, strict=True)]
 
     def key(item: tuple[str, tuple[str, dict]]) -> tuple:
         entry = metric_entry(item[1][1], sort)
         return (entry is None, -(entry["f1"] if entry else 0.0), item[0])
 
     rows = []
-    for label, (_, result) in sorted(zip(labels, results), key=key):
+    for label, (_, result) in sorted(zip(labels, results, strict=True), key=key):
         match = (result.get("settings") or {}).get("match", "")
         rows.append([label, *(_cell(metric_entry(result, m), fmt) for m in shown), match])
     return ["system", *shown, "match"], rows

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 
-
 def add_parser(sub) -> None:
     from benchmark.cli import add_corpus_option
     from benchmark.commands.score import add_matching_options

@@ -14,7 +14,6 @@ import argparse
 import sys
 from pathlib import Path
 
-
 SECRET_OPTIONS = frozenset({"api_key", "key", "token"})
 DEFAULT_MAX_FAILED_SHARE = 0.0
 #: Flags that are extractor options: (option, flag). Checked against the extractor before use.

@@ -69,6 +69,8 @@ def add_parser(sub) -> None:
     p.add_argument("--out", metavar="FILE", default=None, help="also write the JSON result here (nothing is written on invalid input)")
     p.add_argument("--by", action="append", choices=("type", "doc", "realis"), default=[], help="add a breakdown table (repeatable)")
     p.add_argument("--explain", action="store_true", help="list every false positive and false negative with context and near miss")
+    p.add_argument("--errors", action="store_true",
+                   help="print the error categories (missed, spurious, boundary, type, role, wrong event, ...; JSON: always under `errors`)")
     p.add_argument("--max-bytes", type=_positive_int, default=None,
                    help="largest submission or --reference file accepted (default 64 MiB or $EVBENCH_MAX_BYTES)")
     p.add_argument("--jobs", "-j", type=jobs, default=1, metavar="N",
@@ -123,10 +125,10 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from benchmark.corpus import load_corpus
     from benchmark.coverage import add_coverage, report_coverage, score_file
-    from benchmark.scoring import ScoreSettings, result_dict
-    from benchmark.submission import submission_size_limit
     from benchmark.gating import gate_requested, report, run_gate
     from benchmark.interval_options import interval_settings
+    from benchmark.scoring import ScoreSettings, result_dict
+    from benchmark.submission import submission_size_limit
     from benchmark.tables import render
 
     intervals, gated = interval_settings(args), gate_requested(args)
@@ -152,7 +154,7 @@ def _run(args: argparse.Namespace) -> int:
     verdict = None
     if gated:
         verdict, result["gate"] = run_gate(result, args)
-    emit_result(result, args.out, args.format, lambda: render(result, args.format, args.by, explanations))
+    emit_result(result, args.out, args.format, lambda: render(result, args.format, args.by, explanations, args.errors))
     if verdict is not None:
         block, log = report(verdict, result["gate"], args.format)
         # The gate table follows the score tables (on stderr with --format json: stdout stays pure JSON).

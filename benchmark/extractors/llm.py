@@ -30,11 +30,16 @@ from typing import Any
 
 from benchmark.corpus import SCORED_KINDS, Corpus, Ontology, default_gold_dir, load_ontology
 from benchmark.extractors.base import ExtractorError
-from benchmark.loose_output import COUNTER_NAMES, convert_arguments, convert_events
-from benchmark.loose_output import parse_json_answer  # noqa: F401 (importable from here as before)
-from benchmark.llm_client import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, RETRY_STATUS  # noqa: F401 (importable from here as before)
-from benchmark.llm_client import ChatClient, ChatError, cache_key, default_cache_dir, one_line
-from benchmark.loose_output import NO_EVENT_LIST, NOT_JSON
+from benchmark.llm_client import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, RETRY_STATUS, ChatClient, ChatError, cache_key, default_cache_dir, one_line  # noqa: F401 (importable from here as before)
+from benchmark.loose_output import (
+    COUNTER_NAMES,
+    NO_EVENT_LIST,
+    NOT_JSON,
+    convert_arguments,
+    convert_events,
+    parse_json_answer,  # noqa: F401 (importable from here as before)
+)
+
 GUIDELINE_SECTIONS = ("2.", "3.", "4.", "5.")  # trigger span, realis, type decisions, arguments
 
 FALLBACK_RULES = """\

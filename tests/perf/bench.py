@@ -187,7 +187,7 @@ def cold_start(env: dict, runs: int) -> dict:
                        check=True, env=env, capture_output=True)
         found = json.loads(export.read_text())["results"]
         result["tool"] = "hyperfine"
-        for name, entry in zip(commands, found):
+        for name, entry in zip(commands, found, strict=True):
             result[name] = {"median_s": entry["median"], "mean_s": entry["mean"], "stddev_s": entry["stddev"]}
     else:
         result["tool"] = "repeated runs (median)"
@@ -239,7 +239,7 @@ def targets(rows: list[dict], cold: dict | None, jobs: int) -> list[tuple[str, b
         largest = max(r["prediction_mb"], r["reference_mb"])
         rss = r["score_jobs1"]["max_rss_mb"]
         out.append((f"{r['docs']:,} docs: peak memory <= 2x largest input", rss <= 2 * largest, f"{rss / largest:.1f}x"))
-    for a, b in zip(rows, rows[1:]):
+    for a, b in zip(rows, rows[1:], strict=False):
         ratio_docs = b["docs"] / a["docs"]
         ratio_time = b["score_jobs1"]["wall_s"] / a["score_jobs1"]["wall_s"]
         out.append((f"{a['docs']:,} -> {b['docs']:,} docs: time linear ({ratio_docs:.0f}x docs -> <= {1.1 * ratio_docs:.0f}x time)",
