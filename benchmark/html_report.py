@@ -19,8 +19,10 @@ import html
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from benchmark.corpus import Segment
+from benchmark.error_tables import RULES, explains, metric_name
 from benchmark.report_data import (
     ArgumentSpan,
     ArgumentView,
@@ -28,16 +30,19 @@ from benchmark.report_data import (
     ClusterMention,
     ClusterView,
     DocumentView,
+    ErrorItem,
     Report,
     TriggerMark,
 )
 from benchmark.tables import percent
-from scorers.events import MISSED, SPURIOUS
+from scorers.errors import CATEGORIES
+from scorers.events import MISSED, SPURIOUS, Item
 from scorers.model import EventMention, Span
 from scorers.registry import displayed
 
-KIND_NAMES = {"tp": "true positive", "fp": "false positive", "fn": "false negative", "confusion": "type confusion"}
-SYMBOLS = {"tp": "\u2713", "fp": "+", "fn": "\u2212", "confusion": "\u2260"}
+KIND_NAMES = {"tp": "true positive", "fp": "false positive", "fn": "false negative", "confusion": "type confusion",
+              "realis": "true positive, realis wrong"}
+SYMBOLS = {"tp": "\u2713", "fp": "+", "fn": "\u2212", "confusion": "\u2260", "realis": "\u2248"}
 ARG_STATUS = {"tp": "matched", "fp": "spurious", "fn": "missed", None: ""}
 
 
@@ -49,6 +54,16 @@ def _e(value: object) -> str:
 def _ar(text: str) -> str:
     """Arabic (document) text inside LTR UI: isolated, right to left."""
     return f'<bdi dir="rtl" lang="ar">{_e(text)}</bdi>'
+
+
+def _iso(text: object) -> str:
+    """A UI string that may mix Latin and Arabic (cluster name, id): a bidi isolate, so it renders in order."""
+    return f'<bdi class="iso">{_e(text)}</bdi>'
+
+
+def _slug(category: str) -> str:
+    """A category as a CSS class name ("boundary+type" -> "cat-boundary-type")."""
+    return "cat-" + category.replace("+", "-").replace("_", "-")
 
 
 def _json_for_script(value: object) -> str:
@@ -65,8 +80,21 @@ def _where(span: Span) -> str:
     return f"[{span.start},{span.end})" if span.has_offsets else "[text only]"
 
 
-def _kind_class(kind: str, confusion: bool) -> str:
-    return f"{kind} confusion" if confusion else kind
+def _kind_class(kind: str, confusion: bool, category: str | None = None) -> str:
+    base = f"{kind} confusion" if confusion else kind
+    return f"{base} realis" if category == "realis" else base
+
+
+def _mark_class(mark: TriggerMark) -> str:
+    return _kind_class(mark.kind, mark.confusion, mark.category)
+
+
+def _mark_attrs(mark: TriggerMark) -> str:
+    """The attributes of a mark's head element (the one counted per outcome)."""
+    category = f' data-category="{_e(mark.category)}"' if mark.category else ""
+    paired = f' data-paired="{mark.paired_with}"' if mark.paired_with else ""
+    return (f'id="{mark.key}" class="{_mark_class(mark)}" data-kind="{mark.kind}"{category}{paired} tabindex="0"'
+            f' data-ev="{" ".join(mark.tokens)}" aria-describedby="tip-{mark.key}"')
 
 
 # --- cutting a document into nested elements -----------------------------------------------------
@@ -154,11 +182,9 @@ def _serialise(node: _Node) -> str:
         return f'<span class="seg {_e(element.kind)}" data-segment="{_e(element.kind)}">{inner}</span>'
     height = node.height()
     style = f' style="--h:{height}"' if height else ""
-    cls = _kind_class(element.kind, element.confusion)
     if node.head:
-        return (f'<mark id="{element.key}" class="{cls}" data-kind="{element.kind}" tabindex="0" data-ev="{" ".join(element.tokens)}"'
-                f' data-start="{element.span.start}" data-end="{element.span.end}" aria-describedby="tip-{element.key}"{style}>{inner}</mark>')
-    return f'<mark class="{cls} cont" data-of="{element.key}"{style}>{inner}</mark>'
+        return f'<mark {_mark_attrs(element)} data-start="{element.span.start}" data-end="{element.span.end}"{style}>{inner}</mark>'
+    return f'<mark class="{_mark_class(element)} cont" data-of="{element.key}"{style}>{inner}</mark>'
 
 
 def document_text_html(doc: DocumentView) -> str:
@@ -172,26 +198,56 @@ def document_text_html(doc: DocumentView) -> str:
 def _event_line(label: str, event: EventMention | None) -> str:
     if event is None:
         return ""
-    cluster = _e(event.cluster) if event.cluster is not None else "<i>none</i>"
+    cluster = _iso(event.cluster) if event.cluster is not None else "<i>none</i>"
     return (f'<div class="ev"><b>{label}</b> {_e(event.type)} · realis {_e(event.realis or "(none)")} · cluster {cluster}'
-            f' · {_ar(event.trigger.text)} {_where(event.trigger)} <span class="muted">id {_e(event.id)}</span></div>')
+            f' · {_ar(event.trigger.text)} {_where(event.trigger)} <span class="muted">id {_iso(event.id)}</span></div>')
 
 
-def _argument_item(arg: ArgumentView) -> str:
+def _arg_cell(role: str | None, span: Span | None, cls: str) -> str:
+    if span is None:
+        return f'<td class="{cls} none">—</td>'
+    named = f'<span class="muted">{_e(role)}:</span> ' if role is not None else ""
+    return f'<td class="{cls}">{named}{_ar(span.text)} <small class="muted">{_where(span)}</small></td>'
+
+
+def _argument_row(arg: ArgumentView) -> str:
+    """One row of the argument view: role, the reference argument, the predicted one, the category; cells coloured by category."""
     status = arg.status
+    category = "matched" if status == "tp" else (arg.category or ARG_STATUS[status] or "")
+    cls = "cat-ok" if status == "tp" else (_slug(category) if category else "")
+    ref = pred = None
+    ref_role = pred_role = None
+    if arg.side == "ref":
+        ref, pred = arg.span, arg.partner
+        if arg.partner_role is not None and arg.partner_role != arg.role:
+            pred_role = arg.partner_role
+    else:
+        pred = arg.span
     sym = {"tp": SYMBOLS["tp"], "fp": SYMBOLS["fp"], "fn": SYMBOLS["fn"], None: "·"}[status]
-    partner = ""
-    if arg.partner is not None and (arg.partner.start, arg.partner.end) != (arg.span.start, arg.span.end):
-        partner = f" (predicted {_ar(arg.partner.text)} {_where(arg.partner)})"
-    side = "reference" if arg.side == "ref" else "predicted"
-    state = f"{ARG_STATUS[status]}, " if status else ""
-    return (f'<li class="a-{status or "none"}"><span class="sym">{sym}</span> {_e(arg.role)}: {_ar(arg.span.text)} {_where(arg.span)}'
-            f'{partner} <span class="muted">({state}{side})</span></li>')
+    if arg.partner is not None and arg.side == "ref" and status == "fn":
+        sym = "\u2260"
+    label = f'<span class="sym">{sym}</span> {_e(category)}' if category else ""
+    return (f'<tr class="a-{status or "none"}" data-role="{_e(arg.role)}" data-category="{_e(category)}">'
+            f'<th scope="row">{_e(arg.role)}</th>{_arg_cell(ref_role, ref, cls)}{_arg_cell(pred_role, pred, cls)}'
+            f'<td class="{cls} acat">{label}</td></tr>')
+
+
+def argument_table(arguments: Iterable[ArgumentView]) -> str:
+    """The argument view of one event (pair): reference and prediction side by side, role by role."""
+    rows = sorted(arguments, key=lambda a: (a.role, a.side != "ref", a.span.start if a.span.start is not None else -1))
+    if not rows:
+        return "<div class=muted>no arguments</div>"
+    return ('<table class="args"><thead><tr><th>role</th><th>reference</th><th>prediction</th><th>category</th></tr></thead>'
+            f'<tbody>{"".join(_argument_row(a) for a in rows)}</tbody></table>')
 
 
 def _tip(mark: TriggerMark) -> str:
-    kind = "confusion" if mark.confusion else mark.kind
-    title = f'<span class="sym {kind}">{SYMBOLS[kind]}</span> <b>{KIND_NAMES[mark.kind]}</b>'
+    kind = "confusion" if mark.confusion else ("realis" if mark.category == "realis" else mark.kind)
+    title = f'<span class="sym {kind}">{SYMBOLS[kind]}</span> <b>{KIND_NAMES["realis" if kind == "realis" else mark.kind]}</b>'
+    if mark.category is not None and mark.category != "realis":
+        title += f' · error <span class="cat {_slug(mark.category)}">{_e(mark.category)}</span>'
+    if mark.paired_with is not None:
+        title += f' <a href="#{mark.paired_with}" class="goto">the other half</a>'
     if mark.confusion:
         other = mark.confused_with
         assert other is not None
@@ -199,11 +255,10 @@ def _tip(mark: TriggerMark) -> str:
         title += f' · <b>type confusion</b>: the {side} event on this span is {_e(other.type)}'
     if mark.ref is not None and mark.pred is not None and mark.ref.trigger != mark.pred.trigger:
         title += f" · predicted span {_ar(mark.pred.trigger.text)} {_where(mark.pred.trigger)}"
-    args = "".join(_argument_item(a) for a in mark.arguments)
-    return (f'<li id="tip-{mark.key}" class="tip {_kind_class(mark.kind, mark.confusion)}"><div>{title}'
+    return (f'<li id="tip-{mark.key}" class="tip {_mark_class(mark)}"><div>{title}'
             f' <a href="#{mark.key}" class="goto">show in text</a></div>'
             f'{_event_line("reference:", mark.ref)}{_event_line("predicted:", mark.pred)}'
-            f'{f"<ul class=args>{args}</ul>" if args else "<div class=muted>no arguments</div>"}</li>')
+            f'{argument_table(mark.arguments)}</li>')
 
 
 # --- summary -------------------------------------------------------------------------------------
@@ -290,8 +345,9 @@ def _legend() -> str:
     for kind, text in (("tp", "true positive: the predicted trigger and type match the reference (solid underline)"),
                        ("fp", "false positive: predicted, not in the reference (dashed underline, hatched)"),
                        ("fn", "false negative: in the reference, missed (dotted underline)"),
-                       ("confusion", "type confusion: same span under tri_i, other type; counted as one fp and one fn (double underline, cross-hatched)")):
-        cls = "fp confusion" if kind == "confusion" else kind
+                       ("confusion", "type confusion: same span under tri_i, other type; counted as one fp and one fn (double underline, cross-hatched)"),
+                       ("realis", "trigger and type right, realis wrong: a tri_c true positive with a realis error (thick orange underline)")):
+        cls = {"confusion": "fp confusion", "realis": "tp realis"}.get(kind, kind)
         items.append(f'<li><mark class="{cls} sample" aria-hidden="true">{_ar("زيارة")}</mark> '
                      f'<span class="sym {kind}">{SYMBOLS[kind]}</span> {_e(text)}</li>')
     items.append(f'<li><span class="seg chrome sample">{_ar("شارك المقال")}</span> chrome (page furniture, never scored)</li>')
@@ -310,20 +366,131 @@ def _counts(c: dict) -> str:
             f'<span class="sym fp">{SYMBOLS["fp"]}</span> {c["fp"]} fp · <span class="sym fn">{SYMBOLS["fn"]}</span> {c["fn"]} fn')
 
 
-def _document(doc: DocumentView) -> str:
+def _document_errors(doc_id: str, result: dict) -> str:
+    """This document's non-zero error categories (``errors_by.doc``), linking to its filtered error list."""
+    tables = result.get("errors_by", {}).get("doc", {}).get(doc_id, {})
+    parts = [f'<span class="cat {_slug(c)}">{_e(family)} {_e(c)} {n}</span>' for family in ("trigger", "argument", "coref")
+             for c, n in tables.get(family, {}).items() if n]
+    if not parts:
+        return '<p class="doc-errors muted">no errors</p>'
+    return (f'<p class="doc-errors">{" ".join(parts)} <a href="#errors?doc={_e(quote(doc_id, safe=""))}">this document\'s errors</a></p>')
+
+
+def _document(doc: DocumentView, result: dict | None = None) -> str:
     headline = f" — {_ar(doc.headline)}" if doc.headline else ""
     unplaced = [m for m in doc.marks if not m.placed]
     extra = ""
     if unplaced:
-        marks = " ".join(f'<mark id="{m.key}" class="{_kind_class(m.kind, m.confusion)}" data-kind="{m.kind}" tabindex="0"'
-                         f' data-ev="{" ".join(m.tokens)}" aria-describedby="tip-{m.key}">{_ar(m.span.text)}</mark>' for m in unplaced)
+        marks = " ".join(f'<mark {_mark_attrs(m)}>{_ar(m.span.text)}</mark>' for m in unplaced)
         extra = f'<p class="unplaced">Outcomes without offsets (cannot be placed in the text): <span dir="rtl" lang="ar">{marks}</span></p>'
     tips = "".join(_tip(m) for m in doc.marks)
-    return (f'<section class="doc" id="doc-{_e(doc.doc_id)}" data-doc="{_e(doc.doc_id)}"><h3>{_e(doc.doc_id)}{headline}</h3>'
-            f'<p class="doc-counts">{_counts(doc.counts)}</p>'
+    missing = flag = ""
+    if doc.missing:
+        flag = ' data-missing="true"'
+        missing = (f'<p class="not-submitted" role="note"><b>Not in the submission.</b> The submission has no entry for this document, so its '
+                   f'{doc.counts["fn"]} reference event(s) are scored as missed; that is no extraction error inside it '
+                   '(to score only the documents a submission contains: <code>--only-submitted</code>).</p>')
+    return (f'<section class="doc{" missing" if doc.missing else ""}" id="doc-{_e(doc.doc_id)}" data-doc="{_e(doc.doc_id)}"'
+            f'{flag}><h3>{_iso(doc.doc_id)}{headline}</h3>{missing}'
+            f'<p class="doc-counts">{_counts(doc.counts)}</p>{_document_errors(doc.doc_id, result or {})}'
             f'<div class="doc-text" dir="rtl" lang="ar">{document_text_html(doc)}</div>{extra}'
             f'<details class="outcomes"><summary>All {len(doc.marks)} tri_c outcomes in this document</summary>'
             f'<ol>{tips}</ol></details></section>')
+
+
+# --- errors --------------------------------------------------------------------------------------
+
+FAMILY_TITLES = {"trigger": "Trigger errors", "argument": "Argument errors", "coref": "Coreference errors"}
+
+
+def _category_link(result: dict, family: str, category: str, peak: int) -> str:
+    n = result["errors"][family][category]
+    rule = RULES[family, category]
+    what = explains(family, category)
+    href = "#clusters" if family == "coref" else f"#errors?cat={family}.{category}"
+    width = 0 if not peak else max(2, round(100 * n / peak)) if n else 0
+    zero = " zero" if not n else ""
+    return (f'<li><a class="catlink{zero}" href="{_e(href)}" data-cat="{_e(family)}.{_e(category)}" data-family="{_e(family)}"'
+            f' data-category="{_e(category)}" data-count="{n}" title="{_e(rule)}">'
+            f'<span class="cat {_slug(category)}">{_e(category)}</span><span class="meter"><span style="width:{width}%"></span></span>'
+            f'<b class="n">{n}</b></a><span class="rule muted">{_e(rule)}{f" · {what}" if what else ""}</span></li>')
+
+
+def error_summary_html(result: dict) -> str:
+    """The error categories of the result dict (``errors``), each linking to the filtered error list."""
+    cards = []
+    arg_match = result["settings"]["arg_match"]
+    for family, categories in CATEGORIES.items():
+        peak = max(result["errors"][family].values(), default=0)
+        if family == "coref":
+            sub = "event coreference within documents; links open the cluster view"
+        else:
+            m = result["metrics"][metric_name(family, arg_match)]
+            sub = f"explain every {metric_name(family, arg_match)} error: fp {m['fp']}, fn {m['fn']}"
+        items = "".join(_category_link(result, family, c, peak) for c in categories)
+        cards.append(f'<div class="card" data-family="{family}"><h3>{FAMILY_TITLES[family]}</h3><p class="muted">{_e(sub)}</p>'
+                     f'<ul class="cats">{items}</ul></div>')
+    missing = result.get("missing_documents") or []
+    note = ""
+    if missing:
+        by_doc = result.get("errors_by", {}).get("doc", {})
+        lost = sum(by_doc.get(d, {}).get("trigger", {}).get("missed", 0) for d in missing)
+        lost_args = sum(by_doc.get(d, {}).get("argument", {}).get("event_missed", 0) for d in missing)
+        note = (f'<p class="not-submitted" role="note"><b>{len(missing)} document(s) are not in the submission</b>: '
+                f'{lost} of the missed triggers and {lost_args} of the event_missed arguments come from them '
+                f'({", ".join(_iso(d) for d in missing)}).</p>')
+    return f'{note}<div class="cards">{"".join(cards)}</div>'
+
+
+def _item_cell(item: Item | None, family: str, category: str) -> str:
+    if item is None:
+        return '<td class="none">—</td>'
+    if family == "trigger":
+        realis = ""
+        if category == "realis":
+            realis = f' <span class="realis-tag">realis {_e(item.event.realis or "(none)")}</span>'
+        return (f'<td>{_ar(item.span.text)} <small class="muted">{_where(item.span)}</small>'
+                f'<div class="muted small">{_e(item.event.type)}{realis} · id {_iso(item.event.id)}</div></td>')
+    role = item.argument.role if item.argument is not None else ""
+    return (f'<td><span class="role">{_e(role)}:</span> {_ar(item.span.text)} <small class="muted">{_where(item.span)}</small>'
+            f'<div class="muted small">of {_ar(item.event.trigger.text)} {_e(item.event.type)} · id {_iso(item.event.id)}</div></td>')
+
+
+def _error_row(e: ErrorItem, missing: set[str]) -> str:
+    show = " ".join(f'<a href="#{k}" class="goto-mark">{"text" if i == 0 else "other"}</a>' for i, k in enumerate(e.marks))
+    flag = ' <span class="ns" title="document not in the submission">not submitted</span>' if e.doc_id in missing else ""
+    return (f'<tr class="err" id="{e.key}" data-cat="{e.family}.{_e(e.category)}" data-type="{_e(e.type)}" data-doc="{_e(e.doc_id)}">'
+            f'<td><span class="cat {_slug(e.category)}">{_e(e.category)}</span> <small class="muted">{e.family}</small></td>'
+            f'<td><a href="#doc-{_e(e.doc_id)}">{_iso(_short_doc(e.doc_id))}</a>{flag}</td>'
+            f'{_item_cell(e.ref, e.family, e.category)}{_item_cell(e.pred, e.family, e.category)}<td>{show}</td></tr>')
+
+
+def errors_html(report: Report) -> str:
+    """Filters (category, type, document, search) over one row per categorised error; a paired error is one row."""
+    result = report.result
+    missing = set(result.get("missing_documents") or [])
+    options = ['<option value="">all categories</option>']
+    for family in ("trigger", "argument"):
+        opts = "".join(f'<option value="{family}.{_e(c)}">{family}: {_e(c)} ({result["errors"][family][c]})</option>' for c in CATEGORIES[family])
+        options.append(f'<optgroup label="{family}">{opts}</optgroup>')
+    types = sorted({e.type for e in report.errors} | set(result["breakdowns"]["type"]))
+    type_options = '<option value="">all types</option>' + "".join(f'<option value="{_e(t)}">{_e(t)}</option>' for t in types)
+    doc_options = '<option value="">all documents</option>' + "".join(
+        f'<option value="{_e(d.doc_id)}">{_e(d.doc_id)}{" (not submitted)" if d.missing else ""}</option>' for d in report.documents)
+    # Errors of documents the submission left out come last: they say nothing about the extractor.
+    rows = "".join(_error_row(e, missing) for e in sorted(report.errors, key=lambda e: e.doc_id in missing))
+    return (f'<div class="filters" role="search" aria-label="filter the errors">'
+            f'<label>category <select id="f-cat">{"".join(options)}</select></label>'
+            f'<label>type <select id="f-type">{type_options}</select></label>'
+            f'<label>document <select id="f-doc">{doc_options}</select></label>'
+            f'<label>search <input type="search" id="f-q" placeholder="word, role, id, type…" size="22"></label>'
+            f'<button type="button" id="f-reset">show all</button>'
+            f'<span id="f-count" class="muted" aria-live="polite" data-shown="{len(report.errors)}">{len(report.errors)} errors</span></div>'
+            f'<table class="errors" id="error-table"><caption>One row per categorised error (a paired error such as boundary, type '
+            f'or role is one row: reference and prediction side by side); realis rows are tri_c true positives. '
+            f'Choosing a document also shows only that document below.</caption>'
+            f'<thead><tr><th>category</th><th>doc</th><th>reference</th><th>prediction</th><th>show</th></tr></thead>'
+            f'<tbody>{rows}</tbody></table>')
 
 
 # --- clusters ------------------------------------------------------------------------------------
@@ -331,7 +498,7 @@ def _document(doc: DocumentView) -> str:
 
 def _chip(m: ClusterMention) -> str:
     cls = m.kind or "none"
-    inner = f'{_ar(m.text)} <small title="{_e(m.doc_id)} {_e(m.event_id)}">{_e(_short_doc(m.doc_id))}</small>'
+    inner = f'{_ar(m.text)} <small title="{_e(m.doc_id)} {_e(m.event_id)}">{_iso(_short_doc(m.doc_id))}</small>'
     if m.mark is None:
         return f'<span class="chip {cls}">{inner}</span>'
     return f'<a class="chip {cls}" href="#{m.mark}" title="{_e(m.type)}">{inner}</a>'
@@ -340,7 +507,7 @@ def _chip(m: ClusterMention) -> str:
 def _cluster(c: ClusterView) -> str:
     other = "reference" if c.side == "pred" else "predicted"
     if c.links:
-        links = ", ".join(f"{_e(label)} <span class=muted>({n})</span>" for label, n in c.links)
+        links = ", ".join(f"{_iso(label)} <span class=muted>({n})</span>" for label, n in c.links)
         unaligned = len(c.mentions) - c.aligned
         tail = f' <span class="muted">+ {unaligned} unaligned</span>' if unaligned else ""
         mapped = f'<div class="maps">→ {other}: {links}{tail}</div>'
@@ -349,7 +516,7 @@ def _cluster(c: ClusterView) -> str:
     badge = ""
     if len(c.links) > 1:
         badge = f' <span class="badge">{"merges" if c.side == "pred" else "split into"} {len(c.links)}</span>'
-    return (f'<div class="cluster" data-side="{c.side}" data-cluster="{_e(c.label)}"><div class="cname"><b>{_e(c.label)}</b>'
+    return (f'<div class="cluster" data-side="{c.side}" data-cluster="{_e(c.label)}"><div class="cname"><b>{_iso(c.label)}</b>'
             f' <span class="muted">{len(c.mentions)} mention{"s" if len(c.mentions) != 1 else ""}</span>{badge}</div>'
             f'<div class="chips">{" ".join(_chip(m) for m in c.mentions)}</div>{mapped}</div>')
 
@@ -461,7 +628,8 @@ table.heat td.diag { font-weight: bold; }
 .sym { display: inline-block; min-width: 1.1em; text-align: center; font-weight: bold; }
 .sym.tp { color: var(--green); } .sym.fp { color: var(--vermillion); } .sym.fn { color: var(--blue); } .sym.confusion { color: var(--purple); }
 .doc { margin: 1.5rem 0 2.5rem; }
-.doc-counts { margin: .2rem 0 .6rem; color: #333; }
+.doc-counts { margin: .2rem 0 .2rem; color: #333; }
+.doc-errors { margin: 0 0 .6rem; display: flex; flex-wrap: wrap; gap: .25rem; align-items: center; }
 .doc-text { font-family: "Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", "Scheherazade New", "Geeza Pro", "Traditional Arabic",
   Tahoma, "DejaVu Sans", serif; font-size: 1.3rem; line-height: 2.7; white-space: pre-wrap; overflow-wrap: anywhere;
   text-align: start; border: 1px solid #e2e2e2; border-radius: 4px; padding: .6rem 1.1rem; background: #fff; }
@@ -507,7 +675,54 @@ td.gkind { font-weight: bold; }
 .chip small { color: #595959; }
 .maps { font-size: .92em; overflow-wrap: anywhere; }
 details.csec > summary { font-weight: bold; margin: .6rem 0 .3rem; cursor: pointer; }
-@media print { #panel { display: none; } details { display: block; } }
+[hidden] { display: none !important; }
+nav.jump { margin: .4rem 0 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(330px, 1fr)); gap: 1rem; }
+.card { border: 1px solid #ddd; border-radius: 6px; padding: .4rem .8rem .6rem; }
+.card h3 { margin: .2rem 0 0; } .card p { margin: .1rem 0 .4rem; font-size: .9em; }
+ul.cats { list-style: none; padding: 0; margin: 0; }
+ul.cats li { margin: .15rem 0; }
+a.catlink { display: grid; grid-template-columns: 8.5rem 1fr 3rem; align-items: center; gap: .5rem; color: inherit; text-decoration: none;
+  border-radius: 3px; padding: .05rem .2rem; }
+a.catlink:hover, a.catlink:focus { background: #f0f0f0; outline: 2px solid #000; }
+a.catlink[aria-current=true] { background: #e8e8e8; }
+a.catlink.zero { color: #767676; } a.catlink.zero .cat { opacity: .55; }
+a.catlink .n { text-align: right; font-variant-numeric: tabular-nums; }
+.meter { background: #eee; height: .7rem; border-radius: 2px; overflow: hidden; }
+.meter span { display: block; height: 100%; background: #555; }
+.rule { display: block; font-size: .8em; margin: 0 0 .2rem .3rem; }
+.cat { display: inline-block; border-radius: 3px; padding: 0 .35rem; font-size: .88em; white-space: nowrap; border: 1px solid #0003; }
+.cat-missed, .cat-event-missed, td.cat-missed, td.cat-event-missed { background: #cfe3f2; }
+.cat-spurious, .cat-event-spurious, .cat-duplicate, td.cat-spurious, td.cat-event-spurious { background: #f6d2bb; }
+.cat-boundary, td.cat-boundary { background: #fbe2a8; }
+.cat-type, .cat-boundary-type, .cat-role, td.cat-role { background: #efcfe0; }
+.cat-wrong-event, td.cat-wrong-event { background: #d3ecfa; border-style: dashed; }
+.cat-other-mention, td.cat-other-mention { background: #d9f0e6; border-style: dashed; }
+.cat-realis { background: #f7ee9a; }
+.cat-split, .cat-merged, .cat-extra, .cat-missing { background: #e6ddf0; }
+td.cat-ok { background: #e3f4ec; }
+.filters { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; position: sticky; top: 0; z-index: 5; background: #fff;
+  padding: .4rem 0; border-bottom: 1px solid #ddd; }
+.filters select, .filters input, .filters button { font: inherit; font-size: .92em; }
+.filters select:focus, .filters input:focus, .filters button:focus { outline: 2px solid #000; }
+table.errors { width: 100%; margin-top: .3rem; font-size: .92em; }
+table.errors th, table.errors td { border-bottom: 1px solid #e4e4e4; padding: .2rem .4rem; text-align: left; vertical-align: top; }
+table.errors thead th { position: sticky; top: 2.6rem; background: #fafafa; }
+table.errors td.none { color: #999; text-align: center; }
+.small { font-size: .85em; } .role { font-weight: 600; }
+.realis-tag { background: #f7ee9a; padding: 0 .25rem; border-radius: 2px; color: #1a1a1a; }
+.ns { background: #444; color: #fff; border-radius: 3px; padding: 0 .3rem; font-size: .8em; margin-left: .3rem; }
+a.ns { background: none; color: #444; text-decoration: line-through; }
+.not-submitted { border-left: 5px solid #444; background: #f1f1f1; padding: .4rem .7rem; }
+section.doc.missing .doc-text { color: #767676; background: repeating-linear-gradient(45deg, #fafafa 0 8px, #f2f2f2 8px 16px); }
+mark.tp.realis { border-bottom: 4px solid var(--orange); background-color: rgba(230, 159, 0, .22); }
+.sym.realis { color: #9a6a00; }
+table.args { border-collapse: collapse; margin: .25rem 0 .2rem 1.4rem; font-size: .95em; }
+table.args th, table.args td { border: 1px solid #e0e0e0; padding: .1rem .35rem; text-align: left; vertical-align: top; }
+table.args thead th { background: #fafafa; font-weight: normal; color: #595959; }
+table.args td.none { color: #999; }
+#panel table.args { margin-left: 0; }
+@media print { #panel { display: none; } details { display: block; } .filters { position: static; } }
 """
 
 # Tooltips, argument highlighting and the direction probe. Reads only attributes this module
@@ -566,6 +781,60 @@ SCRIPT = """
     if (e.target.matches && e.target.matches('mark[data-kind]')) show(e.target); else clear();
   });
   document.addEventListener('keydown', function (e) { if (e.key === 'Escape') clear(); });
+  document.querySelectorAll('bdi.iso').forEach(function (el) {
+    el.setAttribute('data-computed-bidi', getComputedStyle(el).unicodeBidi);
+  });
+
+  // Error filters: category, type, document and a search box; the state lives in the address
+  // ("#errors?cat=trigger.boundary&doc=..."), so the summary links open filtered views.
+  var table = document.getElementById('error-table');
+  if (!table) return;
+  var rows = Array.prototype.slice.call(table.querySelectorAll('tr.err'));
+  var ids = {cat: 'f-cat', type: 'f-type', doc: 'f-doc', q: 'f-q'}, names = Object.keys(ids);
+  function control(k) { return document.getElementById(ids[k]); }
+  function read() { var s = {}; names.forEach(function (k) { s[k] = control(k).value; }); return s; }
+  function apply(s, write) {
+    names.forEach(function (k) { control(k).value = s[k] || ''; });
+    s = read();
+    var q = s.q.trim().toLowerCase(), shown = 0;
+    rows.forEach(function (r) {
+      var ok = (!s.cat || r.getAttribute('data-cat') === s.cat) && (!s.type || r.getAttribute('data-type') === s.type) &&
+        (!s.doc || r.getAttribute('data-doc') === s.doc) && (!q || r.textContent.toLowerCase().indexOf(q) >= 0);
+      r.hidden = !ok;
+      if (ok) shown++;
+    });
+    document.querySelectorAll('section.doc').forEach(function (d) { d.hidden = !!s.doc && d.getAttribute('data-doc') !== s.doc; });
+    var count = document.getElementById('f-count');
+    count.textContent = shown + ' of ' + rows.length + ' errors shown';
+    count.setAttribute('data-shown', String(shown));
+    document.querySelectorAll('a.catlink').forEach(function (a) {
+      a.setAttribute('aria-current', a.getAttribute('data-cat') === s.cat ? 'true' : 'false');
+    });
+    if (write) {
+      var p = new URLSearchParams();
+      names.forEach(function (k) { if (s[k]) p.set(k, s[k]); });
+      history.replaceState(null, '', '#errors' + (p.toString() ? '?' + p.toString() : ''));
+    }
+  }
+  function fromAddress() {
+    var h = location.hash;
+    if (h.indexOf('#errors?') !== 0) return null;
+    var p = new URLSearchParams(h.slice(8)), s = {};
+    names.forEach(function (k) { s[k] = p.get(k) || ''; });
+    return s;
+  }
+  names.forEach(function (k) {
+    control(k).addEventListener(k === 'q' ? 'input' : 'change', function () { apply(read(), true); });
+  });
+  document.getElementById('f-reset').addEventListener('click', function () { apply({}, true); });
+  function follow() {
+    var s = fromAddress();
+    if (!s) return;
+    apply(s, false);
+    document.getElementById('errors').scrollIntoView();
+  }
+  window.addEventListener('hashchange', follow);
+  if (fromAddress()) follow(); else apply({}, false);
 })();
 """
 
@@ -589,8 +858,9 @@ def render(report: Report) -> str:
     """The whole report as one HTML string."""
     result = report.result
     system = _e(result["system"])
-    documents = "".join(_document(d) for d in report.documents)
-    toc = " · ".join(f'<a href="#doc-{_e(d.doc_id)}">{_e(_short_doc(d.doc_id))}</a>' for d in report.documents)
+    documents = "".join(_document(d, result) for d in report.documents)
+    toc = " · ".join(f'<a href="#doc-{_e(d.doc_id)}"{" class=ns" if d.missing else ""}>{_iso(_short_doc(d.doc_id))}</a>'
+                     + (" <small>(not submitted)</small>" if d.missing else "") for d in report.documents)
     return f"""<!DOCTYPE html>
 <html lang="en" dir="ltr">
 <head>
@@ -606,8 +876,18 @@ def render(report: Report) -> str:
 <h1>Error analysis: {system}</h1>
 {_meta(result)}
 </header>
-<section class="summary" aria-label="summary">
-<h2>Summary</h2>
+<nav class="jump" aria-label="sections"><a href="#where">Where the errors are</a> · <a href="#errors">Error list</a> ·
+<a href="#scores">Scores</a> · <a href="#documents">Documents</a> · <a href="#clusters">Clusters</a></nav>
+<section class="error-summary" id="where" aria-label="error categories">
+<h2>Where the errors are</h2>
+{error_summary_html(result)}
+</section>
+<section class="error-list" id="errors" aria-label="error list">
+<h2>Error list</h2>
+{errors_html(report)}
+</section>
+<section class="summary" id="scores" aria-label="summary">
+<h2>Scores</h2>
 {metrics_table_html(result)}
 <div class="summary-grid">
 <figure><figcaption class="muted">Per-type tri_c F1 (tp/fp/fn)</figcaption>{type_f1_svg(result)}</figure>
@@ -615,12 +895,12 @@ def render(report: Report) -> str:
 </div>
 </section>
 {_legend()}
-<section class="documents" aria-label="documents">
+<section class="documents" id="documents" aria-label="documents">
 <h2>Documents</h2>
 <p>Trigger outcomes under tri_c ({_e(result["settings"]["match_rule"])}); arguments scored with {_e(report.argument_metric)}. Documents: {toc}</p>
 {documents}
 </section>
-<section class="cluster-view" aria-label="clusters">
+<section class="cluster-view" id="clusters" aria-label="clusters">
 <h2>Clusters: reference vs prediction</h2>
 {clusters_html(report)}
 </section>

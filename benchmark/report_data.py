@@ -14,19 +14,25 @@ Rendering lives in `benchmark.html_report`, which reads only the records defined
 * Clusters: the reference's and the prediction's cross-document event clusters, linked through
   the tri_c pairs (the alignment event coreference scoring builds on), grouped into connected
   components so merges and splits show up side by side.
+* Errors: every categorised trigger and argument error (`scorers.errors.document_errors`, the
+  rules behind the result's `errors` counts) as one `ErrorItem`; a paired error (boundary,
+  type, role, ...) is one item naming both its false positive and its false negative. Marks and
+  argument views carry the category of the error they belong to (`realis` on a tri_c true
+  positive whose realis is wrong).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from benchmark.corpus import Corpus, Segment
 from benchmark.coverage import covered_result
 from benchmark.scoring import ScoreRun
-from scorers.events import Kind, Outcome
-from scorers.model import Annotation, EventMention, Span
+from scorers.errors import CATEGORIES, Error, document_errors
+from scorers.events import Item, Kind, Outcome
+from scorers.model import Annotation, DocumentAnnotation, EventMention, Span
 
 TRIGGER_METRIC = "tri_c"
 IDENTIFICATION_METRIC = "tri_i"
@@ -51,8 +57,12 @@ class ArgumentView:
     span: Span
     side: Side
     status: Kind | None
-    #: For a matched argument (status "tp") listed on the reference side: the predicted span.
+    #: For a matched argument (status "tp") or a paired error listed on the reference side: the predicted span.
     partner: Span | None = None
+    #: The error category (scorers.errors) of a missed / spurious argument, None for a matched one.
+    category: str | None = None
+    #: For a paired error (role, boundary, other_mention): the predicted role.
+    partner_role: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,10 @@ class TriggerMark:
     arguments: tuple[ArgumentView, ...]
     #: DOM tokens of the events this mark is about ("r12", "p7"), used to highlight their arguments.
     tokens: tuple[str, ...]
+    #: The error category of this outcome (an fp / fn's; "realis" on a tp whose realis is wrong; None otherwise).
+    category: str | None = None
+    #: For a paired trigger error (boundary, type, boundary+type): the DOM id of the other mark.
+    paired_with: str | None = None
 
     @property
     def confusion(self) -> bool:
@@ -101,6 +115,8 @@ class DocumentView:
     arguments: tuple[ArgumentSpan, ...]
     #: This document's tri_c counts from the result dict (`breakdowns.doc`).
     counts: dict
+    #: The submission does not contain this document (every reference event in it is a miss).
+    missing: bool = False
 
 
 @dataclass(frozen=True)
@@ -163,6 +179,21 @@ class ClusterGroup:
 
 
 @dataclass(frozen=True)
+class ErrorItem:
+    """One categorised error: a false positive, a false negative, or a pair of both (or a realis tp)."""
+
+    key: str
+    family: str  # "trigger" or "argument"
+    category: str
+    doc_id: str
+    type: str
+    ref: Item | None
+    pred: Item | None
+    #: DOM ids of the trigger marks of the events involved (reference side first).
+    marks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Report:
     """Everything the HTML report shows."""
 
@@ -172,6 +203,7 @@ class Report:
     argument_metric: str
     has_ref_clusters: bool
     has_pred_clusters: bool
+    errors: tuple[ErrorItem, ...] = ()
 
     @property
     def marks(self) -> list[TriggerMark]:
@@ -211,8 +243,22 @@ def _confusions(outcomes: Iterable[Outcome]) -> dict[EventKey, EventMention]:
     return other
 
 
-def _arguments(outcomes: Iterable[Outcome], metric: str) -> dict[EventKey, list[ArgumentView]] | None:
-    """arg_c+ outcomes as argument views per event; None if the metric was not scored."""
+def _arguments(outcomes: Iterable[Outcome], metric: str, errors: Iterable[Error] = ()) -> dict[EventKey, list[ArgumentView]] | None:
+    """arg_c+ outcomes as argument views per event, with their error categories; None if the metric was not scored.
+
+    A paired error (role, boundary, other_mention) is one view on the reference side whose
+    partner is the predicted argument; its false positive is not listed again.
+    """
+    category: dict[tuple[str, Item], str] = {}
+    paired: dict[Item, Item] = {}
+    for e in errors:
+        if e.pred is not None:
+            category["fp", e.pred] = e.category
+        if e.ref is not None:
+            category["fn", e.ref] = e.category
+        if e.pred is not None and e.ref is not None:
+            paired[e.ref] = e.pred
+    dropped = set(paired.values())
     found = False
     by_event: dict[EventKey, list[ArgumentView]] = defaultdict(list)
     for o in outcomes:
@@ -223,11 +269,13 @@ def _arguments(outcomes: Iterable[Outcome], metric: str) -> dict[EventKey, list[
             ref_arg, pred_arg = o.ref.argument, o.pred.argument  # type: ignore[union-attr]
             by_event[event_key("ref", o.ref.event)].append(ArgumentView(ref_arg.role, ref_arg.span, "ref", "tp", pred_arg.span))  # type: ignore[union-attr]
         elif o.kind == "fn":
-            a = o.ref.argument  # type: ignore[union-attr]
-            by_event[event_key("ref", o.ref.event)].append(ArgumentView(a.role, a.span, "ref", "fn"))  # type: ignore[union-attr]
-        else:
+            a, other = o.ref.argument, paired.get(o.ref)  # type: ignore[union-attr, arg-type]
+            by_event[event_key("ref", o.ref.event)].append(ArgumentView(  # type: ignore[union-attr]
+                a.role, a.span, "ref", "fn", other.span if other else None, category.get(("fn", o.ref)),  # type: ignore[union-attr, arg-type]
+                other.argument.role if other else None))  # type: ignore[union-attr]
+        elif o.pred not in dropped:
             a = o.pred.argument  # type: ignore[union-attr]
-            by_event[event_key("pred", o.pred.event)].append(ArgumentView(a.role, a.span, "pred", "fp"))  # type: ignore[union-attr]
+            by_event[event_key("pred", o.pred.event)].append(ArgumentView(a.role, a.span, "pred", "fp", category=category.get(("fp", o.pred))))  # type: ignore[union-attr, arg-type]
     return by_event if found else None
 
 
@@ -235,10 +283,22 @@ def _plain_arguments(side: Side, event: EventMention) -> list[ArgumentView]:
     return [ArgumentView(a.role, a.span, side, None) for a in event.arguments]
 
 
-def _marks(run: ScoreRun, tokens: dict[Side, dict[tuple[str, str], str]]) -> dict[str, list[TriggerMark]]:
+def _marks(run: ScoreRun, tokens: dict[Side, dict[tuple[str, str], str]], errors: dict[str, list[Error]] | None = None) -> dict[str, list[TriggerMark]]:
     """One mark per tri_c outcome, per document, in the scorer's order."""
+    errors = errors if errors is not None else {"trigger": [], "argument": []}
     confusions = _confusions(run.outcomes)
-    arguments = _arguments(run.outcomes, argument_metric(run.settings.arg_match))
+    arguments = _arguments(run.outcomes, argument_metric(run.settings.arg_match), errors["argument"])
+    category: dict[EventKey, str] = {}
+    partner: dict[EventKey, EventKey] = {}
+    for e in errors["trigger"]:
+        sides = [("ref", e.ref), ("pred", e.pred)] if e.category != "realis" else [("ref", e.ref)]
+        keys = [event_key(side, item.event) for side, item in sides if item is not None]
+        for k in keys:
+            category[k] = e.category
+        if len(keys) == 2:
+            partner[keys[0]], partner[keys[1]] = keys[1], keys[0]
+    mark_of: dict[EventKey, str] = {}
+    pending: list[tuple[TriggerMark, EventKey | None]] = []
     marks: dict[str, list[TriggerMark]] = defaultdict(list)
     n = 0
     for o in run.outcomes:
@@ -259,12 +319,59 @@ def _marks(run: ScoreRun, tokens: dict[Side, dict[tuple[str, str], str]]) -> dic
             if o.kind != "tp" and key in confusions:
                 confused = confusions[key]
         span = ref.trigger if ref is not None else pred.trigger  # type: ignore[union-attr]
-        marks[o.doc_id].append(TriggerMark(
+        own = event_key(*keys[0])
+        mark = TriggerMark(
             key=f"o{n}", kind=o.kind, doc_id=o.doc_id, span=span, ref=ref, pred=pred, confused_with=confused,
             arguments=tuple(args), tokens=tuple(tokens[side][(e.doc_id, e.id)] for side, e in keys),
-        ))
+            category=category.get(own),
+        )
+        for k in (event_key(side, e) for side, e in keys):
+            mark_of[k] = mark.key
+        pending.append((mark, partner.get(own)))
         n += 1
+    for mark, other in pending:
+        if other is not None and other in mark_of:
+            mark = replace(mark, paired_with=mark_of[other])
+        marks[mark.doc_id].append(mark)
     return marks
+
+
+def _run_errors(run: ScoreRun) -> dict[str, list[Error]]:
+    """The categorised trigger errors and argument errors (under the run's --arg-match) of every scored document."""
+    by_doc: dict[str, list[Outcome]] = defaultdict(list)
+    for o in run.outcomes:
+        by_doc[o.doc_id].append(o)
+    found: dict[str, list[Error]] = {"trigger": [], "argument": []}
+    for doc_id in sorted(by_doc):
+        pred = run.prediction.documents.get(doc_id, DocumentAnnotation(doc_id))
+        errors = document_errors(by_doc[doc_id], pred, run.gold.documents[doc_id], run.matcher)
+        found["trigger"] += errors["trigger"]
+        found["argument"] += errors[run.settings.arg_match]
+    return found
+
+
+def _error_items(errors: dict[str, list[Error]], marks: Iterable[TriggerMark]) -> tuple[ErrorItem, ...]:
+    """One item per categorised error, by document, family, category (the result's order) and position."""
+    mark_of: dict[EventKey, str] = {}
+    for m in marks:
+        for side, event in (("ref", m.ref), ("pred", m.pred)):
+            if event is not None:
+                mark_of[event_key(side, event)] = m.key
+
+    def position(e: Error) -> tuple:
+        item = e.ref or e.pred
+        span = item.span  # type: ignore[union-attr]
+        return (span.start if span.start is not None else -1, span.end or -1, span.text, e.type)
+
+    order = {(family, c): i for family, categories in CATEGORIES.items() for i, c in enumerate(categories)}
+    chosen = sorted((e for family in ("trigger", "argument") for e in errors[family]),
+                    key=lambda e: (e.doc_id, e.family != "trigger", order[e.family, e.category], position(e)))
+    items = []
+    for n, e in enumerate(chosen):
+        keys = [mark_of.get(event_key(side, item.event)) for side, item in (("ref", e.ref), ("pred", e.pred)) if item is not None]
+        items.append(ErrorItem(f"x{n}", e.family, e.category, e.doc_id, e.type, e.ref, e.pred,
+                               tuple(dict.fromkeys(k for k in keys if k is not None))))
+    return tuple(items)
 
 
 def _argument_spans(annotation: Annotation, doc_id: str, tokens: dict[tuple[str, str], str]) -> list[ArgumentSpan]:
@@ -343,13 +450,16 @@ def build_report(run: ScoreRun, corpus: Corpus) -> Report:
     """Gather the report's data from a scored run (`benchmark.scoring.score_submission`)."""
     result = covered_result(run)
     tokens = {"ref": _event_tokens(run.gold, "r"), "pred": _event_tokens(run.prediction, "p")}
-    marks = _marks(run, tokens)
+    errors = _run_errors(run)
+    marks = _marks(run, tokens, errors)
+    missing = set(result.get("missing_documents", ()))
     documents = []
     for doc_id in sorted(run.gold.documents):
         doc = corpus.documents[doc_id]
         arguments = _argument_spans(run.gold, doc_id, tokens["ref"]) + _argument_spans(run.prediction, doc_id, tokens["pred"])
         counts = result["breakdowns"]["doc"].get(doc_id, {}).get(TRIGGER_METRIC, {"precision": 0.0, "recall": 0.0, "f1": 0.0, "tp": 0, "fp": 0, "fn": 0})
-        documents.append(DocumentView(doc_id, doc.headline, doc.text, doc.segments, tuple(marks.get(doc_id, ())), tuple(arguments), counts))
+        documents.append(DocumentView(doc_id, doc.headline, doc.text, doc.segments, tuple(marks.get(doc_id, ())), tuple(arguments), counts,
+                                      doc_id in missing))
     all_marks = [m for d in documents for m in d.marks]
     return Report(
         result=result,
@@ -358,4 +468,5 @@ def build_report(run: ScoreRun, corpus: Corpus) -> Report:
         argument_metric=argument_metric(run.settings.arg_match),
         has_ref_clusters=run.gold.has_clusters,
         has_pred_clusters=run.prediction.has_clusters,
+        errors=_error_items(errors, all_marks),
     )

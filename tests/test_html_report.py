@@ -35,14 +35,16 @@ INJECT = "<script>document.body.setAttribute('data-pwned','1')</script>"
 SYSTEM = f"evil</title>{INJECT}"
 EVIL_CLUSTER = f"<script>alert('cluster')</script>{INJECT}"
 EVIL_ID = "<img src=x onerror=alert(1)>"
+MIXED_CLUSTER = "visit-2 زيارة 7"  # Latin, Arabic and digits: unisolated, the parts render out of order
 
 
 def arg(role: str, text: str, word: str, occurrence: int = 0) -> dict:
     return {"role": role, **span_json(text, word, occurrence)}
 
 
-def event(id: str, type: str, text: str, word: str, *, cluster: str | None = None, args: tuple = (), occurrence: int = 0) -> dict:
-    e = {"id": id, "type": type, "realis": "actual", "trigger": span_json(text, word, occurrence), "arguments": list(args)}
+def event(id: str, type: str, text: str, word: str, *, cluster: str | None = None, args: tuple = (), occurrence: int = 0,
+          realis: str = "actual") -> dict:
+    e = {"id": id, "type": type, "realis": realis, "trigger": span_json(text, word, occurrence), "arguments": list(args)}
     if cluster is not None:
         e["cluster"] = cluster
     return e
@@ -76,14 +78,14 @@ def prediction() -> dict:
     d1 = [
         event("p1", VISIT, D1, "وصل", cluster=EVIL_CLUSTER, args=(arg("Person", D1, "لافروف"), arg("Destination", D1, "إلى"))),
         event("p2", MEET, D1, "التقى", cluster=EVIL_CLUSTER),                    # merges gold 'visit' and 'talks'
-        event("p3", VISIT, D1, "وقدمت", cluster="troops"),                       # tp with e3; e4 stays a plain miss
+        event("p3", VISIT, D1, "وقدمت", cluster="troops", realis="other"),       # tp with e3, realis wrong; e4 stays a plain miss
         event(EVIL_ID, ATTACK, D1, "أسلحة"),                                     # fp
         {"id": "p5", "type": BROADCAST, "trigger": span_json(D1, "<b>وسم"), "arguments": []},  # fp with markup in its text
         event("p6", BROADCAST, D1, "شارك"),                                      # in chrome: ignored
     ]
     d2 = [
         event("q1", MEET, D2, "أعلنت", cluster="statement"),                     # type confusion: fp + fn
-        event("q2", VISIT, D2, "وصل", cluster="visit-2"),                        # splits gold 'visit'
+        event("q2", VISIT, D2, "وصل", cluster=MIXED_CLUSTER),                    # splits gold 'visit'
         {"id": "q3", "type": MEET, "trigger": crossing(D2, "واجتمع", 2, 4), "arguments": []},  # crosses e3: fp + fn
     ]
     return {"system": SYSTEM, "documents": [{"doc_id": "d1", "events": d1}, {"doc_id": "d2", "events": d2}]}
@@ -360,11 +362,18 @@ def test_tooltips_describe_type_realis_arguments_and_cluster(tmp_path, corpus, p
     root = parse(make_report(capsys, pred, corpus, tmp_path / "report.html"))
     first = next(m for m in marks(doc_container(root, "d1")) if m.attrs["data-start"] == "0")
     assert first.attrs["tabindex"] == "0" and first.attrs["data-kind"] == "tp"
-    tip = next(n for n in root.iter() if n.attrs.get("id") == first.attrs["aria-describedby"]).text()
+    tip_node = next(n for n in root.iter() if n.attrs.get("id") == first.attrs["aria-describedby"])
+    tip = tip_node.text()
     assert VISIT in tip and "realis actual" in tip and "cluster visit" in tip and f"cluster {EVIL_CLUSTER}" in tip
+    # The argument view: reference and prediction side by side, role by role, each row with its category.
     # arg_c+: Person matched; Destination predicted on the wrong span: one missed, one spurious.
-    assert "Person: لافروف" in tip and "(matched, reference)" in tip
-    assert "Destination: وونسان" in tip and "(missed, reference)" in tip and "Destination: إلى" in tip and "(spurious, predicted)" in tip
+    rows = [(r.attrs["data-role"], r.attrs["data-category"], [c.text() for c in r.children if isinstance(c, Node) and c.tag == "td"])
+            for r in tip_node.iter() if r.tag == "tr" and "data-role" in r.attrs]
+    assert [(role, category) for role, category, _ in rows] == [("Destination", "missed"), ("Destination", "spurious"), ("Person", "matched")]
+    (_, _, missed), (_, _, spurious), (_, _, matched) = rows
+    assert "وونسان" in missed[0] and missed[1] == "—"
+    assert spurious[0] == "—" and "إلى" in spurious[1]
+    assert "لافروف" in matched[0] and "لافروف" in matched[1]
     # Hovering highlights the arguments: every token the mark names is carried by argument spans in the text.
     tokens = first.attrs["data-ev"].split()
     assert len(tokens) == 2
@@ -462,6 +471,100 @@ def test_render_is_a_pure_function_of_the_report(tmp_path, corpus, pred):
     assert kind_counts(marks(parse(render(report)))) == {k: sum(1 for m in report.marks if m.kind == k) for k in ("tp", "fp", "fn")}
 
 
+# --- the errors ------------------------------------------------------------------------------------
+
+
+def error_rows(root: Node) -> list[Node]:
+    return [n for n in root.iter() if n.tag == "tr" and "err" in n.classes()]
+
+
+def category_links(root: Node) -> dict[tuple[str, str], Node]:
+    return {(n.attrs["data-family"], n.attrs["data-category"]): n for n in root.iter() if n.tag == "a" and "catlink" in n.classes()}
+
+
+def assert_errors_match(root: Node, result: dict) -> None:
+    """The category summary shows the JSON `errors`; the error list has one row per trigger / argument error."""
+    links = category_links(root)
+    assert {key: int(n.attrs["data-count"]) for key, n in links.items()} == {
+        (family, c): n for family, table in result["errors"].items() for c, n in table.items()}
+    assert all(n.attrs["href"].startswith("#") for n in links.values())
+    rows: dict[str, int] = {}
+    for r in error_rows(root):
+        rows[r.attrs["data-cat"]] = rows.get(r.attrs["data-cat"], 0) + 1
+    expected = {f"{family}.{c}": n for family in ("trigger", "argument") for c, n in result["errors"][family].items() if n}
+    assert rows == expected
+
+
+def test_category_summary_and_error_rows_equal_the_json(tmp_path, corpus, pred, capsys):
+    root = parse(make_report(capsys, pred, corpus, tmp_path / "report.html"))
+    result = score_json(capsys, pred, corpus)
+    assert result["errors"]["trigger"]["boundary"] == 1 and result["errors"]["trigger"]["type"] == 1
+    assert result["errors"]["trigger"]["realis"] == 1
+    assert_errors_match(root, result)
+    links = category_links(root)
+    assert links["trigger", "boundary"].attrs["href"] == "#errors?cat=trigger.boundary"
+    assert links["coref", "split"].attrs["href"] == "#clusters"
+
+
+def test_bundled_second_annotation_errors_equal_the_json(tmp_path, capsys):
+    second = default_gold_dir() / "agreement" / "second-annotation.json"
+    root = parse(make_report(capsys, second, default_gold_dir(), tmp_path / "second.html"))
+    assert_errors_match(root, score_json(capsys, second, None))
+
+
+def test_a_boundary_error_is_one_item_and_its_marks_point_at_each_other(tmp_path, corpus, pred, capsys):
+    root = parse(make_report(capsys, pred, corpus, tmp_path / "report.html"))
+    (row,) = [r for r in error_rows(root) if r.attrs["data-cat"] == "trigger.boundary"]
+    cells = [c for c in row.children if isinstance(c, Node) and c.tag == "td"]
+    reference, predicted = cells[2].text(), cells[3].text()
+    assert "واجتمع" in reference and crossing(D2, "واجتمع", 2, 4)["text"] in predicted
+    links = [n.attrs["href"][1:] for n in row.iter() if n.tag == "a" and "goto-mark" in n.classes()]
+    by_id = {m.attrs["id"]: m for m in marks(root)}
+    fn, fp = (by_id[k] for k in links)
+    assert (fn.attrs["data-kind"], fp.attrs["data-kind"]) == ("fn", "fp")
+    assert fn.attrs["data-category"] == fp.attrs["data-category"] == "boundary"
+    assert fn.attrs["data-paired"] == fp.attrs["id"] and fp.attrs["data-paired"] == fn.attrs["id"]
+
+
+def test_a_realis_error_is_no_check_mark(tmp_path, corpus, pred, capsys):
+    root = parse(make_report(capsys, pred, corpus, tmp_path / "report.html"))
+    (mark,) = [m for m in marks(root) if m.attrs.get("data-category") == "realis"]
+    assert mark.attrs["data-kind"] == "tp" and "realis" in mark.classes() and mark.text() == "وقدمت"
+    tip = next(n for n in root.iter() if n.attrs.get("id") == mark.attrs["aria-describedby"])
+    title = tip.children[0].text()
+    assert "\u2713" not in title and "realis wrong" in title
+    (row,) = [r for r in error_rows(root) if r.attrs["data-cat"] == "trigger.realis"]
+    assert "realis actual" in row.text() and "realis other" in row.text()
+
+
+def test_documents_left_out_of_the_submission_are_marked(tmp_path, corpus, capsys):
+    data = prediction()
+    data["documents"] = data["documents"][:1]
+    pred = write_json(tmp_path / "partial.json", data)
+    root = parse(make_report(capsys, pred, corpus, tmp_path / "partial.html"))
+    result = score_json(capsys, pred, corpus)
+    assert result["missing_documents"] == ["d2"]
+    section = next(n for n in root.iter() if n.tag == "section" and n.attrs.get("data-doc") == "d2")
+    assert section.attrs.get("data-missing") == "true" and "Not in the submission" in section.text()
+    assert not any(n.attrs.get("data-missing") for n in root.iter() if n.attrs.get("data-doc") == "d1")
+    flagged = [r for r in error_rows(root) if "not submitted" in r.text()]
+    assert flagged and {r.attrs["data-doc"] for r in flagged} == {"d2"}
+    assert error_rows(root)[-len(flagged):] == flagged  # listed after the extractor's own errors
+    assert any("not in the submission" in n.text() for n in root.iter() if "not-submitted" in n.classes() and n.tag == "p")
+    assert_errors_match(root, result)
+
+
+def test_mixed_direction_names_are_bidi_isolated(tmp_path, corpus, pred, capsys):
+    root = parse(make_report(capsys, pred, corpus, tmp_path / "report.html"))
+    names = [n for n in root.iter() if "cname" in n.classes()]
+    assert names and all(any(c.tag == "bdi" for c in n.iter()) for n in names)
+    mixed = [n for n in root.iter() if n.tag == "bdi" and n.text() == MIXED_CLUSTER]
+    assert len(mixed) >= 2  # the cluster's own name and the link to it from the reference side
+    assert all(n.text().count("\u2068") == 0 for n in mixed)  # isolated by the element, not by stray characters
+    ids = [n for n in root.iter() if n.tag == "bdi" and n.text() == EVIL_ID]
+    assert ids
+
+
 # --- in a real browser ---------------------------------------------------------------------------
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
@@ -489,6 +592,7 @@ def browser_check(binary: str, page: Path, tmp_path: Path, expected: dict, scree
     shot = run_chromium(binary, tmp_path / "profile", f"--screenshot={screenshot}", "--window-size=1280,2400", page.as_uri())
     assert shot.returncode == 0, shot.stderr[-2000:]
     assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    keep_screenshot(screenshot)
     print(f"screenshot: {screenshot}")
 
 
@@ -513,3 +617,73 @@ def test_second_annotation_in_headless_chromium(tmp_path, capsys):
     make_report(capsys, pred, default_gold_dir(), page)
     tri_c = score_json(capsys, pred, None)["metrics"]["tri_c"]
     browser_check(chromium(), page, tmp_path, {k: tri_c[k] for k in ("tp", "fp", "fn")}, tmp_path / "second-annotation.png")
+
+
+def visible_rows(root: Node) -> list[Node]:
+    return [r for r in error_rows(root) if "hidden" not in r.attrs]
+
+
+def keep_screenshot(shot: Path) -> None:
+    """Copy a screenshot to $EVBENCH_SCREENSHOTS (a directory), when set, to look at it after the run."""
+    import os
+
+    target = os.environ.get("EVBENCH_SCREENSHOTS")
+    if target:
+        Path(target).mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, Path(target) / shot.name)
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(chromium() is None, reason="no Chromium/Chrome on PATH (apt-get install -y chromium; .ci/run installs it)")
+def test_error_view_filters_and_bidi_in_headless_chromium(tmp_path, corpus, pred, capsys):
+    """Counts per category equal the JSON, the filters (opened from the summary's links) hide and show rows, names stay isolated."""
+    page = tmp_path / "report.html"
+    make_report(capsys, pred, corpus, page)
+    result = score_json(capsys, pred, corpus)
+    binary = chromium()
+
+    def dom(fragment: str = "") -> Node:
+        done = run_chromium(binary, tmp_path / "profile", "--dump-dom", page.as_uri() + fragment)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return parse(done.stdout)
+
+    everything = dom()
+    assert_errors_match(everything, result)
+    total = len(error_rows(everything))
+    assert len(visible_rows(everything)) == total
+    count = next(n for n in everything.iter() if n.attrs.get("id") == "f-count")
+    assert count.attrs["data-shown"] == str(total) and count.text() == f"{total} of {total} errors shown"
+    # The bidi isolates hold as the browser computes them.
+    isolates = [n for n in everything.iter() if n.tag == "bdi" and "iso" in n.classes()]
+    assert any(n.text() == MIXED_CLUSTER for n in isolates)
+    assert {n.attrs.get("data-computed-bidi") for n in isolates} == {"isolate"}
+
+    # A category link's view: only that category's rows are shown, as many as the JSON counts.
+    link = category_links(everything)["trigger", "boundary"].attrs["href"]
+    boundary = dom(link)
+    shown = visible_rows(boundary)
+    assert len(shown) == result["errors"]["trigger"]["boundary"] == 1 and shown[0].attrs["data-cat"] == "trigger.boundary"
+    assert len(error_rows(boundary)) - len(shown) == total - 1
+    assert next(n for n in boundary.iter() if n.attrs.get("id") == "f-count").attrs["data-shown"] == "1"
+    current = [n for n in boundary.iter() if n.attrs.get("aria-current") == "true"]
+    assert [n.attrs["data-cat"] for n in current] == ["trigger.boundary"]
+
+    # Document, type and search filters; a document filter also hides the other documents' text.
+    by_doc = dom("#errors?doc=d2")
+    assert {r.attrs["data-doc"] for r in visible_rows(by_doc)} == {"d2"}
+    assert sum(1 for r in visible_rows(by_doc)) == sum(n for f in ("trigger", "argument") for n in result["errors_by"]["doc"]["d2"][f].values())
+    sections = {n.attrs["data-doc"]: "hidden" in n.attrs for n in by_doc.iter() if n.tag == "section" and "data-doc" in n.attrs}
+    assert sections == {"d1": True, "d2": False}
+    by_type = dom(f"#errors?type={MEET}")
+    assert visible_rows(by_type) and {r.attrs["data-type"] for r in visible_rows(by_type)} == {MEET}
+    searched = dom("#errors?q=" + "أسلحة")
+    assert visible_rows(searched) and all("أسلحة" in r.text() for r in visible_rows(searched))
+    assert len(visible_rows(searched)) < total
+
+    for name, fragment in (("report-errors.png", ""), ("report-filtered-boundary.png", link)):
+        shot = tmp_path / name
+        done = run_chromium(binary, tmp_path / "profile", f"--screenshot={shot}", "--window-size=1280,2000", page.as_uri() + fragment)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        keep_screenshot(shot)
+        print(f"screenshot: {shot}")
