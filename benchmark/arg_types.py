@@ -21,17 +21,22 @@ def fraction(what: str, example: str) -> Callable[[str], float]:
     return parse
 
 
+def unit_interval(value: str, requirement: str) -> float:
+    """``value`` as a number from 0 to 1 inclusive; ``requirement`` says so in the error."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0 <= number <= 1:
+        raise argparse.ArgumentTypeError(f"{requirement}, got {value}")
+    return number
+
+
 def share(what: str, example: str) -> Callable[[str], float]:
     """A number from 0 to 1 inclusive (a share of documents such as 0.2; 0 allows none)."""
 
     def parse(value: str) -> float:
-        try:
-            number = float(value)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-        if not 0 <= number <= 1:
-            raise argparse.ArgumentTypeError(f"{what} in [0, 1] such as {example}, got {value}")
-        return number
+        return unit_interval(value, f"{what} in [0, 1] such as {example}")
 
     return parse
 

@@ -21,13 +21,9 @@ COMPARED_SETTINGS = ("match", "overlap_threshold", "arg_match", "protocol")
 
 
 def _score(value: str, option: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if not 0 <= number <= 1:
-        raise argparse.ArgumentTypeError(f"{option} takes a score on the 0..1 scale (0.01 = one F1 point), got {value}")
-    return number
+    from benchmark.arg_types import unit_interval
+
+    return unit_interval(value, f"{option} takes a score on the 0..1 scale (0.01 = one F1 point)")
 
 
 #: ``--max-drop`` in points: ``1pt``, ``0.5 pt``, ``2 points``.
