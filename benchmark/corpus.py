@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -87,7 +89,8 @@ class Ontology:
 @dataclass(frozen=True)
 class Corpus:
     root: Path
-    documents: dict[str, Document]
+    #: A dict, or :class:`LazyDocuments` (``load_corpus(lazy=True)``).
+    documents: Mapping[str, Document]
     ontology: Ontology
     #: The manifest's ``name`` and ``version`` (the bundled corpus: ``evbench``, ``1.0``).
     name: str | None = None
@@ -162,21 +165,89 @@ def load_ontology(path: Path) -> Ontology:
         raise _malformed(path, exc) from None
 
 
-def load_corpus(root: Path | str | None = None, *, verify: bool = True) -> Corpus:
-    """Load a corpus directory; with `verify`, stop on any document whose sha256 differs."""
+def load_corpus(root: Path | str | None = None, *, verify: bool = True, lazy: bool = False) -> Corpus:
+    """Load a corpus directory; with `verify`, stop on any document whose sha256 differs.
+
+    ``lazy``: document texts are read (and verified) when first asked for, and only the most
+    recent few are kept (:class:`LazyDocuments`), so scoring a stream of documents holds a
+    bounded number of texts whatever the corpus size. A bad text is then reported when it is
+    reached, with the same problem as the eager load gives.
+    """
     root = Path(root) if root is not None else default_gold_dir()
     if not root.is_dir():
         raise InputError([Problem(str(root), "", "corpus directory not found", "pass a directory laid out like gold/")])
     manifest = _read_json(root / "manifest.json")
     try:
-        return _load_corpus(root, manifest, verify)
+        return _load_corpus(root, manifest, verify, lazy)
     except (KeyError, TypeError, AttributeError) as exc:
         raise _malformed(root / "manifest.json", exc) from None
 
 
-def _load_corpus(root: Path, manifest, verify: bool) -> Corpus:
+def _document(root: Path, i: int, entry: dict, verify: bool) -> Document | Problem:
+    """One manifest entry's document, or the problem that stops it."""
+    doc_id = entry["doc_id"]
+    path = root / "documents" / f"{doc_id}.txt"
+    if not path.is_file():
+        return Problem(str(path), "", "document listed in the manifest is missing", "restore the file from the corpus release")
+    raw = path.read_bytes()
+    if verify and hashlib.sha256(raw).hexdigest() != entry["sha256"]:
+        return Problem(
+            str(path),
+            "",
+            f"document text does not match the sha256 in manifest.json at $.documents[{i}].sha256 (the text was changed)",
+            "restore the original document bytes; offsets in every annotation depend on them",
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Problem(str(path), "", f"document is not valid UTF-8 (byte offset {exc.start})", "restore the original document bytes")
+    return Document(
+        doc_id=doc_id,
+        text=text,
+        headline=entry.get("headline"),
+        outlets=tuple(entry.get("outlets", ())),
+        published=entry.get("published"),
+        segments=tuple(Segment(s["kind"], s["start"], s["end"], s.get("outlet")) for s in entry["segments"]),
+    )
+
+
+class LazyDocuments(Mapping[str, Document]):
+    """The corpus documents by id, each read and verified on first access; the last `KEEP` are kept."""
+
+    KEEP = 64
+
+    def __init__(self, root: Path, entries: dict[str, tuple[int, dict]], verify: bool) -> None:
+        self._root, self._entries, self._verify = root, entries, verify
+        self._recent: OrderedDict[str, Document] = OrderedDict()
+
+    def __getitem__(self, doc_id: str) -> Document:
+        found = self._recent.get(doc_id)
+        if found is not None:
+            self._recent.move_to_end(doc_id)
+            return found
+        i, entry = self._entries[doc_id]
+        document = _document(self._root, i, entry, self._verify)
+        if isinstance(document, Problem):
+            raise InputError([document])
+        self._recent[doc_id] = document
+        if len(self._recent) > self.KEEP:
+            self._recent.popitem(last=False)
+        return document
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._entries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def _load_corpus(root: Path, manifest, verify: bool, lazy: bool = False) -> Corpus:
     problems: list[Problem] = []
     documents: dict[str, Document] = {}
+    entries: dict[str, tuple[int, dict]] = {}
     for i, entry in enumerate(manifest["documents"]):
         doc_id = entry["doc_id"]
         if not isinstance(doc_id, str) or not SAFE_DOC_ID.fullmatch(doc_id):
@@ -185,36 +256,20 @@ def _load_corpus(root: Path, manifest, verify: bool) -> Corpus:
                         "use letters, digits, '_', '-' and '.' only (it names a file under documents/)")
             )
             continue
-        path = root / "documents" / f"{doc_id}.txt"
-        if not path.is_file():
-            problems.append(Problem(str(path), "", "document listed in the manifest is missing", "restore the file from the corpus release"))
+        if lazy:
+            entry["segments"]  # a malformed entry fails at load, as in the eager mode
+            if not (root / "documents" / f"{doc_id}.txt").is_file():
+                problems.append(Problem(str(root / "documents" / f"{doc_id}.txt"), "", "document listed in the manifest is missing", "restore the file from the corpus release"))
+            entries[doc_id] = (i, entry)
             continue
-        raw = path.read_bytes()
-        if verify and hashlib.sha256(raw).hexdigest() != entry["sha256"]:
-            problems.append(
-                Problem(
-                    str(path),
-                    "",
-                    f"document text does not match the sha256 in manifest.json at $.documents[{i}].sha256 (the text was changed)",
-                    "restore the original document bytes; offsets in every annotation depend on them",
-                )
-            )
-            continue
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            problems.append(Problem(str(path), "", f"document is not valid UTF-8 (byte offset {exc.start})", "restore the original document bytes"))
-            continue
-        documents[doc_id] = Document(
-            doc_id=doc_id,
-            text=text,
-            headline=entry.get("headline"),
-            outlets=tuple(entry.get("outlets", ())),
-            published=entry.get("published"),
-            segments=tuple(Segment(s["kind"], s["start"], s["end"], s.get("outlet")) for s in entry["segments"]),
-        )
+        document = _document(root, i, entry, verify)
+        if isinstance(document, Problem):
+            problems.append(document)
+        else:
+            documents[doc_id] = document
     if problems:
         raise InputError(problems)
     name, version = manifest.get("name"), manifest.get("version")
-    return Corpus(root=root, documents=documents, ontology=load_ontology(root / "ontology.json"),
+    return Corpus(root=root, documents=LazyDocuments(root, entries, verify) if lazy else documents,
+                  ontology=load_ontology(root / "ontology.json"),
                   name=name if isinstance(name, str) else None, version=str(version) if isinstance(version, (str, int, float)) else None)

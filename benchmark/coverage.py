@@ -82,15 +82,28 @@ def only_submitted_reference(gold: Annotation, prediction: Annotation, file: str
 
 def score_file(
     pred: Path, reference: Path | None, corpus: Corpus, settings: ScoreSettings, *, only_submitted: bool = False,
-    unit: Unit | None = None, jobs: int = 1,
+    unit: Unit | None = None, jobs: int = 1, by_doc: bool = True, stream: bool = False,
 ) -> tuple[ScoreRun, list[str], int]:
     """Score a submission file: the run, the reference documents it lacks, and how many the reference has.
 
     Without ``only_submitted`` this is ``benchmark.scoring.score_submission``; with it the
-    reference is first cut to the submission's documents.
+    reference is first cut to the submission's documents. ``stream``: score document by
+    document (``benchmark.streaming``) when nothing asked for needs the whole files (intervals,
+    ``--jobs``, ``--only-submitted``); the result is the same. ``by_doc``: per-document breakdowns.
     """
     from benchmark.scoring import score_submission
 
-    run = score_submission(pred, reference, corpus, settings, unit=unit, jobs=jobs, only_submitted=only_submitted)
+    if stream and not only_submitted and unit is None and jobs == 1:
+        from benchmark.streaming import score_stream
+        from benchmark.submission import submission_max_bytes
+
+        streamed = score_stream(pred, reference, corpus, settings, by_doc=by_doc, max_bytes=submission_max_bytes())
+        if streamed is not None:
+            return streamed
+    if not isinstance(corpus.documents, dict):  # a lazy corpus: the whole-file path reads every text often
+        from benchmark.corpus import load_corpus
+
+        corpus = load_corpus(corpus.root)
+    run = score_submission(pred, reference, corpus, settings, unit=unit, jobs=jobs, only_submitted=only_submitted, by_doc=by_doc)
     missing = sorted({*missing_documents(run.prediction, run.gold), *run.left_out})
     return run, missing, len(run.gold.documents) + len(run.left_out)

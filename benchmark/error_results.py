@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 def error_section(counts: Counter[ErrorCell], arg_match: str, groups: Mapping[str, Iterable[str]]) -> dict[str, Any]:
     """``{"errors": ..., "errors_by": ...}``; ``groups[by]``: the groups the result's breakdowns list (groups are sorted)."""
     by_group: dict[str, dict[str, Any]] = {}
-    for by in ERROR_GROUPINGS:
+    for by in (b for b in ERROR_GROUPINGS if b in groups):
         names: set[str] = set(groups.get(by, ())) | {group for (_, _, b, group) in counts if b == by and group is not None}
         tables = {group: errors_table(counts, arg_match, by, group) for group in sorted(names)}
         if by != "doc":

@@ -242,6 +242,17 @@ def read_checked_bytes(path: Path, max_bytes: int) -> bytes:
     return raw
 
 
+def check_file_head(path: Path, max_bytes: int) -> None:
+    """The file-level checks of :func:`read_checked_bytes` (exists, size, encoding marks), reading only 4 bytes."""
+    check_file(path, max_bytes)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4)
+    except OSError as exc:
+        raise InputError([Problem(str(path), "", f"cannot read the file: {exc.strerror or exc}", "check the path and its permissions")]) from None
+    _check_head(head, str(path))
+
+
 def parse_json_bytes(raw: bytes, name: str) -> object:
     """Parse the bytes of one JSON file (after :func:`read_checked_bytes`), or raise InputError."""
     text = _decode(raw, name)

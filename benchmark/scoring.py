@@ -82,6 +82,10 @@ class Summary:
     #: Error categories (`scorers.errors.error_counts`): ``{(family, category, by, group): n}``.
     errors: Counter = field(default_factory=Counter)
 
+    #: The breakdowns counted: "doc" only when per-document breakdowns were asked for
+    #: (``by_doc``): a corpus-sized table is what a streamed run must not hold.
+    groupings: tuple[str, ...] = tuple(GROUPINGS)
+
     #: One tuple per distinct cell of ``units``: every document's unit counts name the same
     #: corpus, type and realis cells, which would otherwise be held once per document.
     shared_cells: dict = field(default_factory=dict, repr=False)
@@ -96,10 +100,13 @@ class Summary:
         self.coref_counts.update(other.coref_counts)
 
 
-def summarize_document(pred: DocumentAnnotation, ref: DocumentAnnotation, matcher: SpanMatcher, corpus: Corpus, unit: Unit | None) -> Summary:
+def summarize_document(pred: DocumentAnnotation, ref: DocumentAnnotation, matcher: SpanMatcher, corpus: Corpus, unit: Unit | None,
+                       *, by_doc: bool = True) -> Summary:
     """The summary of one document: score it (`scorers.registry.score_document`), keep the counts."""
     outcomes = score_document(pred, ref, matcher)
-    summary = Summary(count_cells(outcomes), confusion_counts(outcomes), unit, errors=error_counts(outcomes, pred, ref, matcher))
+    groupings = GROUPINGS if by_doc else {by: f for by, f in GROUPINGS.items() if by != "doc"}
+    summary = Summary(count_cells(outcomes, groupings), confusion_counts(outcomes), unit,
+                      errors=error_counts(outcomes, pred, ref, matcher, by_doc=by_doc), groupings=tuple(groupings))
     if unit is not None:
         from benchmark.intervals import sentence_ranges
         from scorers.bootstrap import unit_counts, unit_keys
@@ -118,19 +125,25 @@ _WORK: tuple | None = None  # (prediction, gold, matcher, corpus, unit), inherit
 
 
 def _coref_task() -> tuple[dict, list]:
-    prediction, gold, matcher, _, _ = _WORK  # type: ignore[misc]
+    prediction, gold, matcher, _, _, _ = _WORK  # type: ignore[misc]
     return coref_section(prediction, gold, matcher)
 
 
+def _groupings(by_doc: bool) -> tuple[str, ...]:
+    return tuple(g for g in GROUPINGS if by_doc or g != "doc")
+
+
 def _summarize_chunk(doc_ids: list[str]) -> Summary:
-    prediction, gold, matcher, corpus, unit = _WORK  # type: ignore[misc]
-    total = Summary(unit=unit)
+    prediction, gold, matcher, corpus, unit, by_doc = _WORK  # type: ignore[misc]
+    total = Summary(unit=unit, groupings=_groupings(by_doc))
     for doc_id in doc_ids:
-        total.add(summarize_document(prediction.documents.get(doc_id, DocumentAnnotation(doc_id)), gold.documents[doc_id], matcher, corpus, unit))
+        total.add(summarize_document(prediction.documents.get(doc_id, DocumentAnnotation(doc_id)), gold.documents[doc_id], matcher, corpus, unit,
+                                     by_doc=by_doc))
     return total
 
 
-def summarize(prediction: Annotation, gold: Annotation, matcher: SpanMatcher, corpus: Corpus, *, unit: Unit | None = None, jobs: int = 1) -> Summary:
+def summarize(prediction: Annotation, gold: Annotation, matcher: SpanMatcher, corpus: Corpus, *, unit: Unit | None = None, jobs: int = 1,
+              by_doc: bool = True) -> Summary:
     """The summary of every reference document (a per-document map and an additive reduce), and the coreference.
 
     With ``jobs > 1`` chunks of documents are scored in that many worker processes (forked, so
@@ -141,8 +154,8 @@ def summarize(prediction: Annotation, gold: Annotation, matcher: SpanMatcher, co
     global _WORK
     doc_ids = sorted(gold.documents)
     chunks = [doc_ids[i : i + CHUNK_DOCUMENTS] for i in range(0, len(doc_ids), CHUNK_DOCUMENTS)]
-    total = Summary(unit=unit)
-    _WORK = (prediction, gold, matcher, corpus, unit)
+    total = Summary(unit=unit, groupings=_groupings(by_doc))
+    _WORK = (prediction, gold, matcher, corpus, unit, by_doc)
     try:
         if jobs > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
             gc.freeze()  # the loaded annotations stay shared: the workers' collector leaves them alone
@@ -181,11 +194,16 @@ class ScoreRun:
     judge_audit: dict | None = None
     #: Reference documents not scored because of ``--only-submitted``.
     left_out: tuple[str, ...] = ()
+    #: Scored as a stream (``benchmark.streaming``): ``summary`` holds every number, and
+    #: ``prediction`` / ``gold`` are empty; nothing that lists records may be asked of it.
+    streamed: bool = False
 
     @cached_property
     def outcomes(self) -> tuple[Outcome, ...]:
         """Every outcome record, in canonical order (made when first asked for: reports and
         ``--explain`` list records, the result dict and the tables need only ``summary``)."""
+        if self.streamed:
+            raise RuntimeError("a streamed run holds no records: score with benchmark.scoring.score_submission for them")
         return tuple(score(self.prediction, self.gold, self.matcher))
 
 
@@ -269,7 +287,7 @@ def matcher_for(settings: ScoreSettings, corpus: Corpus, gold: Annotation) -> Sp
 
 def score_annotations(
     prediction: Annotation, gold: Annotation, corpus: Corpus, settings: ScoreSettings, *,
-    system: str, reference: dict, pred_label: str, ref_label: str, unit: Unit | None = None, jobs: int = 1, judge=None,
+    system: str, reference: dict, pred_label: str, ref_label: str, unit: Unit | None = None, jobs: int = 1, judge=None, by_doc: bool = True,
 ) -> ScoreRun:
     """Score two validated annotations: require offsets (offset modes), drop chrome, score.
 
@@ -305,7 +323,7 @@ def score_annotations(
         reference=reference,
         prediction=prediction,
         gold=gold,
-        summary=summarize(prediction, gold, matcher, corpus, unit=unit, jobs=jobs),
+        summary=summarize(prediction, gold, matcher, corpus, unit=unit, jobs=jobs, by_doc=by_doc),
         ignored_in_chrome=ignored,
         ignored_documents=unannotated,
         matcher=matcher,
@@ -315,7 +333,7 @@ def score_annotations(
 
 def score_submission(
     pred_path: Path, reference_path: Path | None, corpus: Corpus, settings: ScoreSettings, *, unit: Unit | None = None, jobs: int = 1,
-    judge=None, only_submitted: bool = False,
+    judge=None, only_submitted: bool = False, by_doc: bool = True,
 ) -> ScoreRun:
     """Load and check both files (InputError on any problem), then :func:`score_annotations`.
 
@@ -339,6 +357,7 @@ def score_submission(
         unit=unit,
         jobs=jobs,
         judge=judge,
+        by_doc=by_doc,
     )
     return replace(run, left_out=left_out) if left_out else run
 
@@ -357,7 +376,7 @@ def result_dict(run: ScoreRun) -> dict:
     names = tuple(m.name for m in METRICS)
     coref, coref_notes = run.summary.coref or coref_section(run.prediction, run.gold, run.matcher)
     cells = prf_by_cell(run.summary.cells)
-    groups: dict[str, dict[str, dict[str, PRF]]] = {by: {} for by in GROUPINGS}
+    groups: dict[str, dict[str, dict[str, PRF]]] = {by: {} for by in run.summary.groupings}
     for (metric, by, group), counts in cells.items():
         if by is not None:
             groups[by].setdefault(group, {})[metric] = counts  # type: ignore[index]

@@ -18,7 +18,7 @@ from benchmark.corpus import Corpus
 from benchmark.problems import InputError, Problem
 from benchmark.reading import is_jsonl, iter_jsonl, max_bytes_from_env, parse_json_bytes, read_checked_bytes
 from benchmark.validation import build_annotation, schema_problems
-from scorers.model import Annotation, Argument, EventMention, Span
+from scorers.model import Annotation, Argument, DocumentAnnotation, EventMention, Span
 
 _JSON_KINDS = {list: "a JSON array", str: "a JSON string", int: "a JSON number", float: "a JSON number", bool: "a JSON boolean", type(None): "JSON null"}
 
@@ -101,6 +101,11 @@ def submission_size_limit(max_bytes: int | None) -> Iterator[None]:
         _SIZE_LIMIT.reset(token)
 
 
+def submission_max_bytes() -> int:
+    """The size limit of submission files here: one set by :func:`submission_size_limit`, else `EVBENCH_MAX_BYTES` or 64 MiB."""
+    return _SIZE_LIMIT.get() or max_bytes_from_env()
+
+
 def check_submission(path: Path | str, corpus: Corpus, *, max_bytes: int | None = None) -> tuple[Annotation | None, list[Problem]]:
     """Validate a submission file; return its annotation (None if invalid) and every problem.
 
@@ -108,7 +113,7 @@ def check_submission(path: Path | str, corpus: Corpus, *, max_bytes: int | None 
     or 64 MiB.
     """
     path = Path(path)
-    max_bytes = max_bytes or _SIZE_LIMIT.get() or max_bytes_from_env()
+    max_bytes = max_bytes or submission_max_bytes()
     file = str(path)
     try:
         if is_jsonl(path):
@@ -143,30 +148,33 @@ def load_submission(path: Path | str, corpus: Corpus, *, max_bytes: int | None =
     return annotation
 
 
+def check_gold_file(path: Path, corpus: Corpus) -> tuple[DocumentAnnotation | None, list[Problem]]:
+    """One gold file under `<corpus>/annotations/`, checked with the gold-only rules too."""
+    try:
+        raw = _read_gold_file(path)
+    except InputError as exc:
+        return None, exc.problems
+    doc_id = raw.doc_id if isinstance(raw, structs.GoldDocument) else raw.get("doc_id") if isinstance(raw, dict) else None
+    if isinstance(raw, (structs.GoldDocument, dict)) and doc_id != path.stem:
+        return None, [Problem(str(path), "$.doc_id", f"doc_id {doc_id!r} does not match the file name", f"name the file {doc_id}.json or fix doc_id")]
+    annotation, problems = build_annotation([("", raw)], corpus, str(path), gold=True)
+    return (annotation.documents.get(path.stem) if annotation is not None else None), problems
+
+
+def gold_files(corpus: Corpus) -> list[Path]:
+    """The gold annotation files, in doc_id order."""
+    return sorted(corpus.annotations_dir.glob("*.json")) if corpus.annotations_dir.is_dir() else []
+
+
 def check_gold(corpus: Corpus) -> tuple[Annotation | None, list[Problem]]:
     """Validate every gold file under `<corpus>/annotations/` with the gold-only rules too."""
     problems: list[Problem] = []
-    docs: list[tuple[str, object]] = []
-    files = sorted(corpus.annotations_dir.glob("*.json")) if corpus.annotations_dir.is_dir() else []
-    for path in files:
-        try:
-            raw = _read_gold_file(path)
-        except InputError as exc:
-            problems.extend(exc.problems)
-            continue
-        if isinstance(raw, structs.GoldDocument) and raw.doc_id != path.stem:
-            problems.append(Problem(str(path), "$.doc_id", f"doc_id {raw.doc_id!r} does not match the file name", f"name the file {raw.doc_id}.json or fix doc_id"))
-            continue
-        if isinstance(raw, dict) and raw.get("doc_id") != path.stem:
-            problems.append(Problem(str(path), "$.doc_id", f"doc_id {raw.get('doc_id')!r} does not match the file name", f"name the file {raw.get('doc_id')}.json or fix doc_id"))
-            continue
-        docs.append((str(path), raw))
     documents = {}
-    for file, raw in docs:
-        annotation, found = build_annotation([("", raw)], corpus, file, gold=True)
+    for path in gold_files(corpus):
+        doc, found = check_gold_file(path, corpus)
         problems.extend(found)
-        if annotation is not None:
-            documents.update(annotation.documents)
+        if doc is not None:
+            documents[doc.doc_id] = doc
     if any(p.severity == "error" for p in problems):
         return None, problems
     return Annotation(documents=documents, system="gold"), problems

@@ -540,19 +540,58 @@ def score_all(key: Partition, response: Partition) -> dict[str, CorefCounts | fl
     return results
 
 
-def sum_scores(per_document: Iterable[Mapping[str, CorefCounts | float]]) -> dict[str, CorefCounts | float]:
-    """Micro-average: add each metric's counts over documents, then recompute "conll".
+#: Floats are dyadic rationals with denominators of at most 2**1074: scaled by this, every
+#: count is an integer, so sums of them are exact.
+_SCALE = 1 << 1100
 
-    Documents are expected to carry the same metrics (e.g. :func:`score_all` outputs).
+
+def _scaled(value: float) -> int:
+    numerator, denominator = float(value).as_integer_ratio()
+    return numerator * (_SCALE // denominator)
+
+
+class CorefTotals:
+    """Each metric's counts summed over documents exactly, in any order (then rounded once).
+
+    Summing float counts one document after another rounds at every step, so the last bit
+    of a total would depend on the order of the documents (LEA's weighted counts show it).
+    Here each count is added as an exact integer and rounded once at the end: the total is
+    the correctly rounded sum (as ``math.fsum``) for any order, and documents can be added
+    as they are read (a stream) or all at once (:func:`sum_scores`) with the same bits.
     """
-    totals: dict[str, CorefCounts] = {}
-    for scores in per_document:
+
+    def __init__(self) -> None:
+        self._kinds: dict[str, type[CorefCounts]] = {}
+        self._sums: dict[str, list[int]] = {}
+
+    def add(self, scores: Mapping[str, CorefCounts | float]) -> None:
+        """Add one document's :func:`score_all` output ("conll" is derived, so skipped)."""
         for name, counts in scores.items():
             if name == "conll":
                 continue
             assert isinstance(counts, CorefCounts), name  # only "conll" is a plain float
-            totals[name] = totals[name] + counts if name in totals else counts
-    out: dict[str, CorefCounts | float] = dict(totals)
-    if all(name in totals for name in CONLL_METRICS):
-        out["conll"] = conll_f1(totals)
-    return out
+            values = [_scaled(getattr(counts, f.name)) for f in dataclasses.fields(counts)]
+            if name in self._sums:
+                assert self._kinds[name] is type(counts), name
+                self._sums[name] = [a + b for a, b in zip(self._sums[name], values, strict=True)]
+            else:
+                self._kinds[name], self._sums[name] = type(counts), values
+
+    def result(self) -> dict[str, CorefCounts | float]:
+        """The summed counts of every metric added, and "conll" recomputed from them."""
+        totals = {name: self._kinds[name](*(total / _SCALE for total in sums)) for name, sums in self._sums.items()}
+        out: dict[str, CorefCounts | float] = dict(totals)
+        if all(name in totals for name in CONLL_METRICS):
+            out["conll"] = conll_f1(totals)
+        return out
+
+
+def sum_scores(per_document: Iterable[Mapping[str, CorefCounts | float]]) -> dict[str, CorefCounts | float]:
+    """Micro-average: add each metric's counts over documents (exactly, :class:`CorefTotals`), then recompute "conll".
+
+    Documents are expected to carry the same metrics (e.g. :func:`score_all` outputs).
+    """
+    totals = CorefTotals()
+    for scores in per_document:
+        totals.add(scores)
+    return totals.result()

@@ -245,11 +245,12 @@ def document_errors(outcomes: Sequence[Outcome], pred: DocumentAnnotation, ref: 
 ErrorCell = tuple[str, str, "str | None", "str | None"]
 
 
-def error_counts(outcomes: Sequence[Outcome], pred: DocumentAnnotation, ref: DocumentAnnotation, matcher: SpanMatcher) -> Counter[ErrorCell]:
+def error_counts(outcomes: Sequence[Outcome], pred: DocumentAnnotation, ref: DocumentAnnotation, matcher: SpanMatcher, *,
+                 by_doc: bool = True) -> Counter[ErrorCell]:
     """``{(family, category, breakdown, group): n}`` of one document, additive over documents (``Counter`` addition).
 
     Trigger and argument errors are counted in total, by event type (:attr:`Error.type`) and
-    by document; coreference errors in total and by document.
+    (``by_doc``) by document; coreference errors in total and (``by_doc``) by document.
     """
     counts: Counter[ErrorCell] = Counter()
     for key, errors in document_errors(outcomes, pred, ref, matcher).items():
@@ -257,11 +258,13 @@ def error_counts(outcomes: Sequence[Outcome], pred: DocumentAnnotation, ref: Doc
         for e in errors:
             counts[family, e.category, None, None] += 1
             counts[family, e.category, "type", e.type] += 1
-            counts[family, e.category, "doc", e.doc_id] += 1
+            if by_doc:
+                counts[family, e.category, "doc", e.doc_id] += 1
     for category, n in coref_errors(outcomes, ref.doc_id).items():
         if n:
             counts["coref", category, None, None] += n
-            counts["coref", category, "doc", ref.doc_id] += n
+            if by_doc:
+                counts["coref", category, "doc", ref.doc_id] += n
     return counts
 
 

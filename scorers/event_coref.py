@@ -69,13 +69,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from scorers.alignment import align_triggers
-from scorers.coref import CONLL_METRICS, BlancCounts, CorefCounts, conll_f1, score_all, sum_scores
+from scorers.coref import CONLL_METRICS, BlancCounts, CorefCounts, CorefTotals, conll_f1, score_all, sum_scores
 from scorers.matching import SpanMatcher
-from scorers.model import Annotation, EventMention
+from scorers.model import Annotation, DocumentAnnotation, EventMention
 
 Scope = Literal["within", "cross"]
 SCOPES: tuple[Scope, ...] = ("within", "cross")
@@ -222,3 +222,68 @@ def score_event_coref(pred: Annotation, ref: Annotation, matcher: SpanMatcher, *
         ref_mentions=len(ref_events),
         ref_without_cluster=sum(e.cluster is None for e in ref_events),
     )
+
+
+@dataclass
+class CorefAccumulator:
+    """Event coreference added up document by document, for input read as a stream.
+
+    :func:`score_event_coref` needs both annotations whole; this gives the same scores while
+    holding only what the cross-document scope cannot do without: each mention as an integer
+    in its cluster (or among the singletons). ``within`` counts are summed as each document is
+    added (the scope is a micro-average), and the alignment is the same per-document one, so
+    the scores equal :func:`score_event_coref` on the whole annotations (tested).
+    """
+
+    typed: bool = False
+    within: CorefTotals = field(default_factory=CorefTotals)
+    documents: int = 0
+    key_clusters: dict[str, list[int]] = field(default_factory=dict)
+    response_clusters: dict[str, list[int]] = field(default_factory=dict)
+    key_singletons: list[int] = field(default_factory=list)
+    response_singletons: list[int] = field(default_factory=list)
+    pred_mentions: int = 0
+    pred_without_cluster: int = 0
+    ref_mentions: int = 0
+    ref_without_cluster: int = 0
+    _next_id: int = 0
+
+    def add_document(self, pred: DocumentAnnotation, ref: DocumentAnnotation, matcher: SpanMatcher) -> None:
+        """Add one reference document and the prediction's events in it (chrome already dropped)."""
+        pred_keys, ref_keys = identities(pred.events, ref.events, matcher, typed=self.typed)
+        self.within.add(score_all(_clusters(ref_keys, "within"), _clusters(pred_keys, "within")))
+        self.documents += 1
+        ids: dict[MentionKey, int] = {}
+        for members, clusters, singletons in ((ref_keys, self.key_clusters, self.key_singletons),
+                                              (pred_keys, self.response_clusters, self.response_singletons)):
+            for event, key in members:
+                number = ids.get(key)
+                if number is None:
+                    number = ids[key] = self._next_id
+                    self._next_id += 1
+                if event.cluster is None:
+                    singletons.append(number)
+                else:
+                    clusters.setdefault(event.cluster, []).append(number)
+        self.pred_mentions += len(pred.events)
+        self.pred_without_cluster += sum(e.cluster is None for e in pred.events)
+        self.ref_mentions += len(ref.events)
+        self.ref_without_cluster += sum(e.cluster is None for e in ref.events)
+
+    def scores(self) -> EventCorefScores:
+        """Both scopes' counts of everything added so far."""
+
+        def partition(clusters: dict[str, list[int]], singletons: list[int]) -> tuple[frozenset[int], ...]:
+            return (*(frozenset(c) for c in clusters.values()), *(frozenset((s,)) for s in singletons))
+
+        key = partition(self.key_clusters, self.key_singletons)
+        response = partition(self.response_clusters, self.response_singletons)
+        cross = score_all(key, response)  # as score_event_coref: the one cross unit is scored even when empty
+        return EventCorefScores(
+            within=self.within.result() if self.documents else _zero_scores(),
+            cross=cross,
+            pred_mentions=self.pred_mentions,
+            pred_without_cluster=self.pred_without_cluster,
+            ref_mentions=self.ref_mentions,
+            ref_without_cluster=self.ref_without_cluster,
+        )

@@ -266,7 +266,7 @@ def mistyped_submission(tmp_path):
 
 
 def test_errors_in_the_json_by_hand(tmp_path, corpus, capsys):
-    result = cli.score_json(capsys, mistyped_submission(tmp_path), "--gold", corpus)
+    result = cli.score_json(capsys, mistyped_submission(tmp_path), "--gold", corpus, "--by", "doc")
     assert list(result["errors"]) == ["trigger", "argument", "coref"]
     assert nonzero(result["errors"]) == {"trigger": {"missed": 1, "type": 1}, "argument": {"event_missed": 4, "event_spurious": 1}}
     assert set(result["errors_by"]) == {"type", "doc"}

@@ -438,7 +438,7 @@ def test_score_of_a_path_equals_the_cli_json(hf_env, tmp_path, capsys):
     path = tmp_path / "gold.jsonl"
     assert main(["export", "--submission", "-o", str(path)]) == 0
     capsys.readouterr()
-    assert main(["score", str(path), "--format", "json", "--match", "overlap"]) == 0
+    assert main(["score", str(path), "--format", "json", "--match", "overlap", "--by", "doc"]) == 0
     assert score(path, match="overlap") == json.loads(capsys.readouterr().out)
 
 

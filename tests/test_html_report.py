@@ -124,7 +124,8 @@ def make_report(capsys, pred: Path, corpus: Path, out: Path, *extra: str) -> str
 
 
 def score_json(capsys, pred: Path, corpus: Path | None, *extra: str) -> dict:
-    args = ["score", str(pred), "--format", "json", *extra] + (["--gold", str(corpus)] if corpus else [])
+    # --by doc: the report shows every document, so its embedded result has the per-document breakdowns.
+    args = ["score", str(pred), "--format", "json", "--by", "doc", *extra] + (["--gold", str(corpus)] if corpus else [])
     assert main(args) == 0
     return json.loads(capsys.readouterr().out)
 

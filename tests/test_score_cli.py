@@ -97,8 +97,12 @@ def test_perfect_submission_json_keys_and_values(tmp_path, corpus, capsys):
     files = sorted((corpus / "annotations").glob("*.json"))
     expected = hashlib.sha256("".join(f"{p.name}:{hashlib.sha256(p.read_bytes()).hexdigest()}\n" for p in files).encode()).hexdigest()
     assert result["reference"]["checksum"] == expected
-    assert set(result["breakdowns"]) == {"type", "doc", "realis"}
-    assert list(result["breakdowns"]["doc"]) == ["d1", "d2"]
+    assert set(result["breakdowns"]) == {"type", "realis"}  # per-document breakdowns only when asked for
+    assert set(result["errors_by"]) == {"type"}
+    by_doc = score_json(capsys, pred, "--gold", corpus, "--by", "doc")
+    assert set(by_doc["breakdowns"]) == {"type", "doc", "realis"} and set(by_doc["errors_by"]) == {"type", "doc"}
+    assert list(by_doc["breakdowns"]["doc"]) == ["d1", "d2"]
+    assert {k: v for k, v in by_doc.items() if k not in ("breakdowns", "errors_by")} == {k: v for k, v in result.items() if k not in ("breakdowns", "errors_by")}
     assert result["confusion"] == {BROADCAST: {BROADCAST: 1}, MEET: {MEET: 1}, VISIT: {VISIT: 1}}
 
 
@@ -300,7 +304,7 @@ def test_a_partial_submission_is_scored_on_every_document_with_a_warning(tmp_pat
 
 def test_only_submitted_scores_only_the_submitted_documents_and_says_so(tmp_path, corpus, capsys):
     pred = write_json(tmp_path / "pred.json", submission(gold_documents()[:1]))
-    code, out, err = run_score(capsys, pred, "--gold", corpus, "--format", "json", "--only-submitted")
+    code, out, err = run_score(capsys, pred, "--gold", corpus, "--format", "json", "--only-submitted", "--by", "doc")
     assert code == 0 and "warning" not in err
     assert "--only-submitted: scoring the 1 of the reference's 2 documents the submission contains; left out: d2" in err
     result = json.loads(out)

@@ -128,18 +128,22 @@ def _run(args: argparse.Namespace) -> int:
     from benchmark.gating import gate_requested, report, run_gate
     from benchmark.interval_options import interval_settings
     from benchmark.scoring import ScoreSettings, result_dict
+    from benchmark.streaming import can_stream
     from benchmark.submission import submission_size_limit
     from benchmark.tables import render
 
     intervals, gated = interval_settings(args), gate_requested(args)
-    corpus = load_corpus(args.gold)
     reference = Path(args.reference) if args.reference else None
     if len(args.match) > 1:
-        return _run_modes(args, corpus, reference, gated=gated)
+        return _run_modes(args, load_corpus(args.gold), reference, gated=gated)
     settings = ScoreSettings(match=args.match[0], overlap_threshold=args.overlap_threshold, arg_match=args.arg_match)
+    # Scored as a stream (memory flat in the corpus size) unless something asked for needs the records.
+    stream = not args.explain and intervals is None and args.jobs == 1 and not args.only_submitted and can_stream(settings)
+    corpus = load_corpus(args.gold, lazy=stream)
     with submission_size_limit(args.max_bytes):
         scored, missing, documents = score_file(Path(args.pred), reference, corpus, settings, only_submitted=args.only_submitted,
-                                                unit=intervals.unit if intervals is not None else None, jobs=args.jobs)
+                                                unit=intervals.unit if intervals is not None else None, jobs=args.jobs,
+                                                by_doc="doc" in args.by, stream=stream)
     report_coverage(missing, documents, only_submitted=args.only_submitted)
     result = add_coverage(result_dict(scored), missing, only_submitted=args.only_submitted)
     explanations = None
@@ -183,7 +187,8 @@ def _run_modes(args: argparse.Namespace, corpus, reference: Path | None, *, gate
     with submission_size_limit(args.max_bytes):
         for mode in args.match:
             settings = ScoreSettings(match=mode, overlap_threshold=args.overlap_threshold, arg_match=args.arg_match)
-            scored, missing, documents = score_file(Path(args.pred), reference, corpus, settings, only_submitted=args.only_submitted, jobs=args.jobs)
+            scored, missing, documents = score_file(Path(args.pred), reference, corpus, settings, only_submitted=args.only_submitted, jobs=args.jobs,
+                                                    by_doc=False)
             results[mode] = add_coverage(result_dict(scored), missing, only_submitted=args.only_submitted)
     report_coverage(missing, documents, only_submitted=args.only_submitted)
     first = results[args.match[0]]
