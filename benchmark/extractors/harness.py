@@ -156,6 +156,7 @@ def cross_validate(
     options: Mapping[str, Any] | None = None,
     spec: str = "extractor",
     system: str | None = None,
+    doc_ids: Iterable[str] | None = None,
     progress: TextIO | None = sys.stderr,
 ) -> ExtractorRun:
     """Leave-one-document-out: each document is predicted by an extractor fitted on the others only.
@@ -164,9 +165,10 @@ def cross_validate(
     only the training documents; any other object is deep-copied), ``fit`` gets the other
     documents with their gold, and then the extractor is asked for that one document. The test
     document's text and annotation never reach ``fit``; its annotation is not needed at all, so a
-    document without one is predicted by a model fitted on every annotated document.
+    document without one is predicted by a model fitted on every annotated document. `doc_ids`
+    limits the folds to those documents (default: every document of the corpus).
     """
-    ids = sorted(corpus.documents)
+    ids = sorted(doc_ids) if doc_ids is not None else sorted(corpus.documents)
     documents: dict[str, DocumentAnnotation] = {}
     warnings: list[Problem] = []
     failed: dict[str, list[str]] = {}
