@@ -249,3 +249,19 @@ def test_training_data_without_events_is_bad_input(two_docs, capsys):
 
 def test_trainable_is_recognised_on_classes_and_instances():
     assert is_trainable(SupervisedExtractor) and is_trainable(MajorityExtractor()) and not is_trainable(resolve("lexicon"))
+
+
+def test_labels_of_a_str_subclass_are_accepted_as_plain_strings(tmp_path):
+    """A trained model's labels are often ``numpy.str_``; validation interns names, which needs a plain str."""
+    import numpy as np
+
+    from benchmark.extractors.harness import extract_corpus
+
+    corpus = load_corpus(make_corpus(tmp_path, {"d1": "ووصل لافروف."}))
+
+    def numpy_labels(doc):
+        return [{"type": np.str_(MOVE), "realis": np.str_("actual"), "trigger": {"start": 0, "end": 4, "text": np.str_("ووصل")}}]
+
+    (event,) = extract_corpus(numpy_labels, corpus, progress=None).annotation.events()
+    assert (event.type, event.realis, event.trigger.text) == (MOVE, "actual", "ووصل")
+    assert type(event.type) is str

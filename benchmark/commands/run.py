@@ -42,7 +42,7 @@ def add_parser(sub) -> None:
     p = sub.add_parser("run", help="run an extractor over the corpus, write its submission and score it",
                        epilog=epilog(), formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--extractor", "-e", required=True, metavar="NAME",
-                   help="built-in extractor (lexicon, llm) or package.module:callable (a class is instantiated with the --option values)")
+                   help="built-in extractor (lexicon, llm, supervised, majority) or package.module:callable (a class is instantiated with the --option values)")
     p.add_argument("--cv", action="store_true",
                    help="leave-one-document-out: each document is predicted by a fresh extractor fitted on the other documents only "
                         "(the extractor needs fit(train_documents); always on for one that has it, e.g. supervised, majority)")

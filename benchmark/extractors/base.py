@@ -172,5 +172,20 @@ def normalise_output(events: object, doc_id: str, spec: str) -> dict:
             raise InputError([Problem(where, f"$.events[{i}]", f"event is a {type(event).__name__}, not a dict", "return each event as a submission-format object")])
         if "id" not in event:
             event = {"id": f"e{i + 1}", **event}
-        out.append(event)
+        out.append(_plain_strings(event))
     return {"doc_id": doc_id, "events": out}
+
+
+def _plain_strings(value: Any) -> Any:
+    """The value with every str subclass (``numpy.str_`` from a trained model's labels) made a plain str.
+
+    Validation interns type and role names, which only a plain str allows; anything else is left
+    for validation to judge.
+    """
+    if isinstance(value, str):
+        return value if type(value) is str else str(value)
+    if isinstance(value, dict):
+        return {_plain_strings(k): _plain_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain_strings(v) for v in value]
+    return value
