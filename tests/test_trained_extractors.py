@@ -150,6 +150,32 @@ def test_supervised_outputs_only_roles_of_its_type_and_clusters_within_the_docum
         assert event["realis"] in corpus.ontology.realis
 
 
+def test_supervised_uses_neither_the_lexicons_word_lists_nor_the_ontologys_trigger_lists(monkeypatch):
+    """Both were written with these texts in view; a model that sees only other documents may not use them."""
+    import dataclasses
+
+    import benchmark.extractors.lexicon as lexicon
+
+    corpus = load_corpus()
+    gold = load_gold(corpus)
+    test_id = sorted(corpus.documents)[0]
+    train = training_documents(corpus, gold, test_id)
+
+    def fold(ontology):
+        extractor = SupervisedExtractor(ontology=ontology)
+        extractor.fit(train)
+        return extractor(corpus.documents[test_id])
+
+    expected = fold(corpus.ontology)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the lexicon's data file was read")
+
+    monkeypatch.setattr(lexicon, "load_lexicon", refuse)
+    blind = {name: dataclasses.replace(t, verbal_triggers=(), nominal_triggers=()) for name, t in corpus.ontology.types.items()}
+    assert fold(dataclasses.replace(corpus.ontology, types=blind)) == expected
+
+
 # --- the protocol --------------------------------------------------------------------------------
 
 
