@@ -96,7 +96,8 @@ def corpus_dir(tmp_path):
 
 def test_builtin_names_resolve():
     assert resolve("lexicon") is LexiconExtractor
-    assert set(BUILTIN) == {"lexicon", "llm"}
+    assert set(BUILTIN) == {"lexicon", "llm", "supervised", "majority"}
+    assert resolve("supervised").__name__ == "SupervisedExtractor" and resolve("majority").__name__ == "MajorityExtractor"
 
 
 @pytest.mark.parametrize("spec", ["nocolon", "no_such_module_xyz:f", "benchmark.extractors.base:no_such"])

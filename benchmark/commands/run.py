@@ -42,7 +42,10 @@ def add_parser(sub) -> None:
     p = sub.add_parser("run", help="run an extractor over the corpus, write its submission and score it",
                        epilog=epilog(), formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--extractor", "-e", required=True, metavar="NAME",
-                   help="built-in extractor (lexicon, llm) or package.module:callable (a class is instantiated with the --option values)")
+                   help="built-in extractor (lexicon, llm, supervised, majority) or package.module:callable (a class is instantiated with the --option values)")
+    p.add_argument("--cv", action="store_true",
+                   help="leave-one-document-out: each document is predicted by a fresh extractor fitted on the other documents only "
+                        "(the extractor needs fit(train_documents); always on for one that has it, e.g. supervised, majority)")
     p.add_argument("--option", "-O", action="append", type=_key_value, default=[], metavar="KEY=VALUE",
                    help="keyword argument for the extractor's constructor (repeatable), e.g. -O model=qwen2.5:7b -O timeout=60; "
                         "the llm extractor's options are listed below")
@@ -103,16 +106,29 @@ def run(args: argparse.Namespace) -> int:
     import tempfile
 
     from benchmark.corpus import load_corpus
-    from benchmark.extractors.base import instantiate, resolve, system_name
-    from benchmark.extractors.harness import extract_corpus
+    from benchmark.extractors.base import instantiate, is_trainable, resolve, system_name
+    from benchmark.extractors.harness import cross_validate, extract_corpus
+    from benchmark.problems import InputError, Problem
     from benchmark.submission import write_submission
 
     corpus = load_corpus(args.gold)
     factory = resolve(args.extractor)
     options = dict(args.option) | _flag_options(args, factory)
-    extractor = instantiate(factory, corpus, options)
-    system = system_name(extractor, args.extractor)
-    outcome = extract_corpus(extractor, corpus, spec=args.extractor, system=system, progress=None if args.quiet else sys.stderr)
+    progress = None if args.quiet else sys.stderr
+    if is_trainable(factory):
+        from benchmark.submission import load_gold
+
+        extractor = None
+        system = system_name(factory, args.extractor)
+        outcome = cross_validate(factory, corpus, load_gold(corpus), options=options, spec=args.extractor, system=system, progress=progress)
+        print(f"{system}: leave-one-document-out, {outcome.documents} folds (each document predicted by a model trained on the others)", file=sys.stderr)
+    elif args.cv:
+        raise InputError([Problem("--cv", "", f"extractor {args.extractor} cannot be trained: it has no fit(train_documents) method",
+                                  "drop --cv, or give the extractor a fit method (see benchmark/extractors/base.py, Trainable)")])
+    else:
+        extractor = instantiate(factory, corpus, options)
+        system = system_name(extractor, args.extractor)
+        outcome = extract_corpus(extractor, corpus, spec=args.extractor, system=system, progress=progress)
     annotation = outcome.annotation
     for problem in outcome.warnings + outcome.failure_problems(args.extractor):
         print(problem.format(), file=sys.stderr)

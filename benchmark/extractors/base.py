@@ -11,23 +11,33 @@ events as submission-format dicts::
 ``id`` may be left out (the harness numbers events ``e1``, ``e2``, ... in order); ``realis``,
 ``arguments`` and ``cluster`` are optional. Offsets are Python ``str`` indices, half-open.
 
-`--extractor` takes a built-in short name (``lexicon``, ``llm``) or ``package.module:attr``. A
-class is instantiated first: with ``corpus=<the Corpus>`` when its constructor accepts ``corpus``,
-plus the ``--option KEY=VALUE`` pairs as keyword arguments. Anything else is used as it is.
+`--extractor` takes a built-in short name (``lexicon``, ``llm``, ``supervised``, ``majority``) or
+``package.module:attr``. A class is instantiated first: with ``corpus=<the Corpus>`` when its
+constructor accepts ``corpus``, plus the ``--option KEY=VALUE`` pairs as keyword arguments.
+Anything else is used as it is.
+
+A **trainable** extractor also has ``fit(train_documents)`` (`Trainable`): a sequence of
+`TrainingDocument` (text, segments, gold events and entities). `evbench run` scores it
+leave-one-document-out (`benchmark.extractors.harness.cross_validate`): for each document a fresh
+extractor is built, fitted on the other documents only, and asked for that one document.
 """
 
 from __future__ import annotations
 
 import importlib
 import inspect
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from benchmark.problems import InputError, Problem
+from scorers.model import DocumentAnnotation, Entity, EventMention
 
 BUILTIN = {
     "lexicon": "benchmark.extractors.lexicon:LexiconExtractor",
     "llm": "benchmark.extractors.llm:LLMExtractor",
+    "supervised": "benchmark.extractors.supervised:SupervisedExtractor",
+    "majority": "benchmark.extractors.majority:MajorityExtractor",
 }
 
 
@@ -44,6 +54,37 @@ class Extractor(Protocol):
     """Takes one document, returns its events as submission-format dicts."""
 
     def __call__(self, document: InputDocument) -> list[dict]: ...
+
+
+@dataclass(frozen=True)
+class TrainingDocument:
+    """One document a trainable extractor may learn from: its text and its gold annotation.
+
+    It has ``doc_id``, ``text`` and ``segments`` like the documents an extractor is asked about,
+    so the same tokenisation serves training and prediction.
+    """
+
+    doc_id: str
+    text: str
+    segments: tuple[Any, ...]
+    events: tuple[EventMention, ...]
+    entities: tuple[Entity, ...]
+
+    @classmethod
+    def of(cls, document: Any, annotation: DocumentAnnotation) -> TrainingDocument:
+        return cls(document.doc_id, document.text, tuple(getattr(document, "segments", ()) or ()), annotation.events, annotation.entities)
+
+
+@runtime_checkable
+class Trainable(Protocol):
+    """An extractor that learns: `fit` is called once, before any document is extracted."""
+
+    def fit(self, documents: Sequence[TrainingDocument]) -> None: ...
+
+
+def is_trainable(obj: Any) -> bool:
+    """True when `obj` (a class or an extractor) has a callable ``fit``."""
+    return callable(getattr(obj, "fit", None))
 
 
 class ExtractorError(Exception):
@@ -131,5 +172,20 @@ def normalise_output(events: object, doc_id: str, spec: str) -> dict:
             raise InputError([Problem(where, f"$.events[{i}]", f"event is a {type(event).__name__}, not a dict", "return each event as a submission-format object")])
         if "id" not in event:
             event = {"id": f"e{i + 1}", **event}
-        out.append(event)
+        out.append(_plain_strings(event))
     return {"doc_id": doc_id, "events": out}
+
+
+def _plain_strings(value: Any) -> Any:
+    """The value with every str subclass (``numpy.str_`` from a trained model's labels) made a plain str.
+
+    Validation interns type and role names, which only a plain str allows; anything else is left
+    for validation to judge.
+    """
+    if isinstance(value, str):
+        return value if type(value) is str else str(value)
+    if isinstance(value, dict):
+        return {_plain_strings(k): _plain_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain_strings(v) for v in value]
+    return value

@@ -7,13 +7,16 @@ event, and only valid output is ever written or scored.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import inspect
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from benchmark.corpus import Corpus, Document
-from benchmark.extractors.base import ExtractorError, normalise_output
+from benchmark.extractors.base import ExtractorError, TrainingDocument, instantiate, normalise_output
 from benchmark.problems import InputError, Problem
 from benchmark.validation import build_annotation
 from scorers.model import Annotation, DocumentAnnotation
@@ -138,3 +141,52 @@ def run_extractor(
     """`extract_corpus` as (annotation, warnings), failed documents among the warnings."""
     run = extract_corpus(extractor, corpus, spec=spec, system=system, doc_ids=doc_ids, progress=progress)
     return run.annotation, run.warnings + run.failure_problems(spec)
+
+
+def training_documents(corpus: Corpus, gold: Annotation, exclude: str) -> list[TrainingDocument]:
+    """Every annotated document of the corpus except `exclude`, sorted by id."""
+    return [TrainingDocument.of(corpus.documents[d], gold.documents[d]) for d in sorted(gold.documents) if d != exclude and d in corpus.documents]
+
+
+def cross_validate(
+    factory: Any,
+    corpus: Corpus,
+    gold: Annotation,
+    *,
+    options: Mapping[str, Any] | None = None,
+    spec: str = "extractor",
+    system: str | None = None,
+    doc_ids: Iterable[str] | None = None,
+    progress: TextIO | None = sys.stderr,
+) -> ExtractorRun:
+    """Leave-one-document-out: each document is predicted by an extractor fitted on the others only.
+
+    For each document a fresh extractor is made (a class is instantiated with a corpus holding
+    only the training documents; any other object is deep-copied), ``fit`` gets the other
+    documents with their gold, and then the extractor is asked for that one document. The test
+    document's text and annotation never reach ``fit``; its annotation is not needed at all, so a
+    document without one is predicted by a model fitted on every annotated document. `doc_ids`
+    limits the folds to those documents (default: every document of the corpus).
+    """
+    ids = sorted(doc_ids) if doc_ids is not None else sorted(corpus.documents)
+    documents: dict[str, DocumentAnnotation] = {}
+    warnings: list[Problem] = []
+    failed: dict[str, list[str]] = {}
+    for doc_id in _progress(ids, progress, f"{spec} (leave-one-document-out)"):
+        train = training_documents(corpus, gold, doc_id)
+        if not train:
+            raise InputError([Problem(f"extractor {spec} on document {doc_id}", "", "leave-one-document-out has no other annotated document to train on",
+                                      "add gold annotations (annotations/DOC_ID.json) for at least two documents")])
+        fold_corpus = dataclasses.replace(corpus, documents={t.doc_id: corpus.documents[t.doc_id] for t in train})
+        extractor = instantiate(factory, fold_corpus, options)
+        if not inspect.isclass(factory):  # an object: each fold gets its own untrained copy
+            extractor = copy.deepcopy(extractor)
+        try:
+            extractor.fit(train)  # type: ignore[attr-defined]
+        except ExtractorError as exc:
+            raise InputError([Problem(f"extractor {spec} trained for document {doc_id}", "", str(exc), exc.fix or "fix the extractor's configuration or training data")]) from None
+        fold = extract_corpus(extractor, corpus, spec=spec, system=system, doc_ids=[doc_id], progress=None)
+        documents.update(fold.annotation.documents)
+        warnings.extend(fold.warnings)
+        failed.update(fold.failed)
+    return ExtractorRun(Annotation(documents=documents, system=system or spec), warnings, len(ids), failed)

@@ -139,6 +139,15 @@ def sentences(text: str, start: int, end: int) -> list[list[Token]]:
     return result
 
 
+def document_sentences(document: Any) -> list[list[Token]]:
+    """The sentences of a document's scored segments (chrome skipped), or of its whole text when
+    it has no segments."""
+    text: str = document.text
+    segments = getattr(document, "segments", None) or ()
+    ranges = [(s.start, s.end) for s in segments if s.kind in SCORED_KINDS] if segments else [(0, len(text))]
+    return [tokens for start, end in ranges for tokens in sentences(text, start, end)]
+
+
 def _matches(token: Token, words: frozenset[str]) -> bool:
     return bool(token.keys & words)
 
@@ -508,12 +517,9 @@ class LexiconExtractor:
 
     def __call__(self, document: Any) -> list[dict]:
         text: str = document.text
-        segments = getattr(document, "segments", None) or ()
-        ranges = [(s.start, s.end) for s in segments if s.kind in SCORED_KINDS] if segments else [(0, len(text))]
         events: list[dict] = []
-        for start, end in ranges:
-            for tokens in sentences(text, start, end):
-                events.extend(self._sentence(text, tokens, document.doc_id))
+        for tokens in document_sentences(document):
+            events.extend(self._sentence(text, tokens, document.doc_id))
         for n, event in enumerate(events, start=1):
             event["id"] = f"e{n}"
         return events
