@@ -17,7 +17,8 @@ from benchmark.problems import InputError
 
 #: Command name -> its module in ``benchmark.commands``.
 COMMANDS = {name.replace("_", "-"): name for name in (
-    "validate", "stats", "export", "score", "run", "leaderboard", "agreement", "report", "compare", "convert", "judge_agreement")}
+    "validate", "stats", "export", "score", "run", "leaderboard", "agreement", "report", "compare", "convert", "judge_agreement",
+    "import_lm_eval", "lm_eval_path")}
 
 EXIT_OK, EXIT_REGRESSION, EXIT_BAD_INPUT = 0, 1, 2
 

@@ -1,0 +1,429 @@
+"""evbench as an lm-evaluation-harness task (`benchmark.integrations`) and `evbench import-lm-eval`.
+
+The first part needs no lm-eval: units, answer reading, the micro aggregation and the importer,
+with hand-computed numbers. The second runs the real ``lm_eval --model local-chat-completions``
+CLI against tests/chat_server.py on 127.0.0.1 (three runs in parallel: gold answers, broken
+JSON, a partial answer), then imports its logged samples and scores them with evbench.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from benchmark.cli import main
+from benchmark.commands.lm_eval_path import TASK_DIR
+from benchmark.extractors.llm import LLMExtractor, build_user_prompt
+from benchmark.integrations import lm_eval_task
+from benchmark.integrations.lm_eval_task import (
+    aggregation,
+    bundled_corpus,
+    metric_names,
+    process_results,
+    read_unit,
+    score_submission_dict,
+    submission_from_units,
+    units,
+)
+from benchmark.submission import event_to_json, load_gold
+
+from chat_server import ChatServer, last_user_message, ok
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = bundled_corpus()
+GOLD = load_gold(CORPUS)
+UNITS = units(CORPUS)
+SCORED = [m for m in metric_names() if m != "unparseable"]
+
+
+def gold_events(unit: dict) -> list[dict]:
+    """The gold events whose trigger starts in `unit`, with offsets relative to the unit's text (as a model would see them)."""
+    start, end = unit["start"], unit["start"] + len(unit["text"])
+    found = []
+    for event in GOLD.documents[unit["doc_id"]].events:
+        if start <= event.trigger.start < end:
+            data = event_to_json(event, with_entities=False)
+            for span in (data["trigger"], *data["arguments"]):
+                span["start"] -= start
+                span["end"] -= start
+            found.append(data)
+    return found
+
+
+def answer(events: list[dict]) -> str:
+    return json.dumps({"events": events}, ensure_ascii=False)
+
+
+def record(unit: dict, text: str) -> dict:
+    """What process_results gives every scored metric for `unit` answered with `text`."""
+    return process_results(unit, [text])["tri_c_exact"]
+
+
+def aggregate(records: list[dict]) -> dict[str, float]:
+    return {name: aggregation(*name.rsplit("_", 1))(records) for name in SCORED}
+
+
+# ----------------------------------------------------------------------------- units and prompts
+
+
+def test_units_are_the_llm_extractors_requests():
+    extractor = LLMExtractor(CORPUS, base_url="http://127.0.0.1:9/v1", model="m")
+    expected = [(d, i, start, text) for d in sorted(CORPUS.documents) for i, (start, text) in enumerate(extractor.chunks(CORPUS.documents[d]))]
+    assert [(u["doc_id"], u["unit"], u["start"], u["text"]) for u in UNITS] == expected
+    assert len(UNITS) == 13  # 1 + 5 + 1 + 1 + 5 scored segments in the bundled corpus
+    for unit in UNITS:
+        body = extractor.request_body(unit["text"])
+        assert [{"role": "system", "content": unit["system_prompt"]}, {"role": "user", "content": unit["prompt"]}] == body["messages"]
+        assert CORPUS.documents[unit["doc_id"]].text[unit["start"] : unit["start"] + len(unit["text"])] == unit["text"]
+
+
+def test_every_scored_gold_event_is_in_exactly_one_unit():
+    assert sum(len(gold_events(u)) for u in UNITS) == 207 == sum(len(d.events) for d in GOLD.documents.values())
+
+
+# ----------------------------------------------------------------------------- reading answers
+
+
+UNIT = UNITS[2]  # 001, unit 1: starts at 2488, not at 0, so the offset shift shows
+
+
+def test_an_answer_becomes_events_with_document_offsets():
+    word = next(w for w in re.findall(r"\w+", UNIT["text"]) if len(w) > 4 and UNIT["text"].count(w) == 1)
+    local = UNIT["text"].index(word)
+    events, unparseable = read_unit(UNIT, "```json\n" + answer([{"type": "contact.meet", "trigger": word}]) + "\n```", CORPUS.ontology)
+    assert not unparseable
+    assert events == [{"id": "e1", "type": "Contact.Meet", "trigger": {"start": UNIT["start"] + local, "end": UNIT["start"] + local + len(word), "text": word}}]
+
+
+@pytest.mark.parametrize(("text", "unparseable"), [
+    ("{broken", True), ("", True), ("   ", True), ("I found no events.", True), ('{"answer": 3}', True),
+    ('{"events": []}', False), ("[]", False),
+    # a truncated answer mended by json-repair has an event list: readable, its unusable event dropped
+    ('{"events": [{"type": ', False),
+])
+def test_unparseable_answers_give_no_events(text, unparseable):
+    assert read_unit(UNIT, text, CORPUS.ontology) == ([], unparseable)
+
+
+def test_a_missing_answer_is_unparseable():
+    assert read_unit(UNIT, None, CORPUS.ontology) == ([], True)
+    assert process_results(UNIT, [])["unparseable"] == 1.0
+
+
+def test_a_span_not_in_the_unit_is_dropped_as_the_llm_extractor_does():
+    events, unparseable = read_unit(UNIT, answer([{"type": "Contact.Meet", "trigger": "كلمةغيرموجودة"}]), CORPUS.ontology)
+    assert (events, unparseable) == ([], False)
+
+
+def test_process_results_gives_one_record_for_every_scored_metric():
+    result = process_results(UNIT, ["{broken"])
+    assert list(result) == metric_names()
+    assert result["unparseable"] == 1.0
+    assert all(result[m] == {"doc_id": UNIT["doc_id"], "unit": 1, "start": 2488, "events": []} for m in SCORED)
+
+
+def test_submission_orders_units_and_numbers_events():
+    ev = {"type": "Contact.Meet", "trigger": {"start": 5, "end": 9, "text": "x"}, "arguments": []}
+    records = [
+        {"doc_id": "b", "unit": 1, "start": 50, "events": [{**ev, "id": "e1", "realis": "other"}]},
+        {"doc_id": "a", "unit": 0, "start": 0, "events": []},
+        {"doc_id": "b", "unit": 0, "start": 0, "events": [{**ev, "id": "e1"}, {**ev, "id": "e2", "realis": "actual"}]},
+    ]
+    submission = submission_from_units(records, "sys")
+    assert submission["system"] == "sys"
+    assert [d["doc_id"] for d in submission["documents"]] == ["a", "b"]
+    assert [(e["id"], e.get("realis")) for e in submission["documents"][1]["events"]] == [("e1", None), ("e2", "actual"), ("e3", "other")]
+    assert records[0]["events"][0]["id"] == "e1"  # the records are not changed
+
+
+# ----------------------------------------------------------------------------- aggregation
+
+
+def test_gold_answers_score_one_everywhere():
+    assert set(aggregate([record(u, answer(gold_events(u))) for u in UNITS]).values()) == {1.0}
+
+
+def test_aggregation_is_micro_not_a_mean_over_documents():
+    """Document 000 answered with its 25 gold events, the other four (182 events) with nothing:
+    tri_c P = 25/25, R = 25/207, F1 = 2*25 / (25 + 207) = 50/232; a mean of the five documents'
+    F1 would be (1 + 0 + 0 + 0 + 0) / 5 = 0.2."""
+    records = [record(u, answer(gold_events(u)) if u["doc_id"].startswith("000") else '{"events": []}') for u in UNITS]
+    scores = aggregate(records)
+    assert scores["tri_c_exact"] == pytest.approx(50 / 232)
+    assert scores["tri_c_relaxed"] == pytest.approx(50 / 232)
+    # arg_c+: the 57 arguments of 000 found, 426 in all: 2*57 / (57 + 426)
+    assert scores["arg_c_plus_exact"] == pytest.approx(114 / 483)
+
+
+def test_a_run_over_some_documents_is_scored_on_those_only():
+    """`lm_eval --limit`: the reference is cut to the documents the run saw (evbench score --only-submitted)."""
+    records = [record(u, answer(gold_events(u))) for u in UNITS if u["doc_id"].startswith("000")]
+    assert set(aggregate(records).values()) == {1.0}
+
+
+def test_the_aggregation_equals_evbench_score_on_the_submission(tmp_path, capsys):
+    rng = random.Random(7)
+    records = []
+    for unit in UNITS:
+        events = [e for e in gold_events(unit) if rng.random() < 0.6]
+        for event in events:
+            event["arguments"] = [a for a in event["arguments"] if rng.random() < 0.5]
+            event.pop("cluster", None) if rng.random() < 0.3 else None
+        records.append(record(unit, answer(events)))
+    path = tmp_path / "sub.json"
+    path.write_text(json.dumps(submission_from_units(records), ensure_ascii=False), encoding="utf-8")
+    assert main(["score", str(path), "--match", "exact,relaxed", "--format", "json"]) == 0
+    results = {mode: r["metrics"] for mode, r in json.loads(capsys.readouterr().out)["results"].items()}
+    for name, value in aggregate(records).items():
+        metric, mode = name.rsplit("_", 1)
+        assert value == results[mode][lm_eval_task.SCORED_METRICS[metric]]["f1"]
+    assert 0 < aggregate(records)["tri_c_exact"] < 1
+
+
+@settings(database=None, max_examples=8, deadline=None)
+@given(st.lists(st.booleans(), min_size=len(UNITS), max_size=len(UNITS)), st.randoms(use_true_random=False))
+def test_the_aggregation_does_not_depend_on_the_order_of_units(answered, rng):
+    records = [record(u, answer(gold_events(u)) if keep else "{broken") for u, keep in zip(UNITS, answered, strict=True)]
+    shuffled = records[:]
+    rng.shuffle(shuffled)
+    for name in ("tri_c_exact", "coref_within_conll_relaxed"):
+        agg = aggregation(*name.rsplit("_", 1))
+        assert agg(records) == agg(shuffled)
+        assert (agg(records) == 1.0) == all(answered)
+
+
+def test_score_submission_dict_cuts_the_reference_only_when_documents_are_missing():
+    empty = {"documents": [{"doc_id": d, "events": []} for d in sorted(CORPUS.documents)]}
+    assert score_submission_dict(empty, "exact")["metrics"]["tri_c"]["fn"] == 207
+    one = {"documents": [{"doc_id": "002_49f08416f51993a4", "events": []}]}
+    assert score_submission_dict(one, "exact")["metrics"]["tri_c"]["fn"] == 23
+
+
+# ----------------------------------------------------------------------------- the task folder and the CLI
+
+
+def test_lm_eval_path_prints_the_task_folder(capsys):
+    assert main(["lm-eval-path"]) == 0
+    assert Path(capsys.readouterr().out.strip()) == TASK_DIR
+    assert (TASK_DIR / "evbench_ar.yaml").is_file()
+
+
+def test_the_yaml_names_every_metric_and_existing_functions():
+    text = (TASK_DIR / "evbench_ar.yaml").read_text(encoding="utf-8")
+    assert re.findall(r"(?m)^  - metric: (\S+)$", text) == metric_names()
+    functions = (TASK_DIR / "evbench_task.py").read_text(encoding="utf-8")
+    for name in re.findall(r"!function evbench_task\.(\w+)", text):
+        assert re.search(rf"(?m)^{name} = aggregation\(|import .*\b{name}\b", functions), name
+
+
+def test_the_core_cli_never_imports_lm_eval(tmp_path):
+    code = f"""
+        import sys
+        from benchmark.cli import main
+        main(["lm-eval-path"])
+        main(["import-lm-eval", {str(tmp_path / 'none.jsonl')!r}, "-o", {str(tmp_path / 'o.json')!r}])
+        main(["score", "submissions/lexicon.json", "--format", "json", "--out", {str(tmp_path / 'r.json')!r}])
+        bad = sorted(m for m in sys.modules if m.split(".")[0] in ("lm_eval", "datasets", "evaluate", "transformers"))
+        print("imported:", bad, file=sys.stderr)
+        assert not bad
+    """
+    result = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+
+
+def _samples(tmp_path: Path, lines: list) -> Path:
+    path = tmp_path / "samples_evbench_ar_x.jsonl"
+    path.write_text("".join((line if isinstance(line, str) else json.dumps(line, ensure_ascii=False)) + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def test_import_reads_the_answers_again(tmp_path, capsys):
+    lines = [{"doc_id": i, "doc": u, "resps": [["ignored"]], "filtered_resps": [answer(gold_events(u)) if i else "{broken"]} for i, u in enumerate(UNITS)]
+    out = tmp_path / "sub.json"
+    assert main(["import-lm-eval", str(_samples(tmp_path, lines)), "-o", str(out), "--system", "m"]) == 0
+    captured = capsys.readouterr()
+    assert f"{out}: valid (182 event mentions)" in captured.out  # document 000 (25 events) answered "{broken"
+    assert "note: 1 of 13 answers had no readable event list (no events): 000_4d407a0bed6a0682 unit 0" in captured.err
+    submission = json.loads(out.read_text(encoding="utf-8"))
+    assert submission["system"] == "m" and len(submission["documents"]) == 5
+
+
+def test_import_falls_back_to_the_raw_response(tmp_path):
+    lines = [{"doc": UNITS[0], "resps": [[answer(gold_events(UNITS[0]))]]}]
+    out = tmp_path / "sub.json"
+    assert main(["import-lm-eval", str(_samples(tmp_path, lines)), "-o", str(out)]) == 0
+    submission = json.loads(out.read_text(encoding="utf-8"))
+    assert submission["system"] == "samples_evbench_ar_x"
+    assert len(submission["documents"][0]["events"]) == 25
+
+
+def test_import_refuses_bad_samples_with_the_line_and_the_fix(tmp_path, capsys):
+    other = dict(UNITS[1], text=UNITS[1]["text"][1:])
+    lines = [
+        "{not json",
+        [1, 2],
+        {"doc": {"question": "?"}, "filtered_resps": ["x"]},
+        {"doc": dict(UNITS[0], doc_id="999_nope"), "filtered_resps": ["x"]},
+        {"doc": other, "filtered_resps": ["x"]},
+        {"doc": UNITS[2]},
+        {"doc": UNITS[3], "filtered_resps": ["{}"]},
+        {"doc": UNITS[3], "filtered_resps": ["{}"]},
+    ]
+    path = _samples(tmp_path, lines)
+    assert main(["import-lm-eval", str(path), "-o", str(tmp_path / "o.json")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert [line.split(": error: ")[0] for line in err] == [f"{path}:line {n}" + (" $.doc" if n in (3, 4, 5) else "") for n in range(1, 9) if n != 7]
+    assert "not JSON" in err[0] and "not a sample object" in err[1] and "no evbench unit under 'doc'" in err[2]
+    assert "unknown document '999_nope'" in err[3] and "the run used another corpus or release" in err[4]
+    assert "no model answer" in err[5] and "001_eb2877507f33df22 unit 2 again (first at" in err[6] and "(fix: import the samples of one run" in err[6]
+    assert all("(fix: " in line for line in err)
+    assert not (tmp_path / "o.json").exists()
+
+
+@pytest.mark.parametrize(("content", "message"), [(b"", "file is empty"), (None, "file not found")])
+def test_import_refuses_an_empty_or_missing_file(tmp_path, capsys, content, message):
+    path = tmp_path / "s.jsonl"
+    if content is not None:
+        path.write_bytes(content)
+    assert main(["import-lm-eval", str(path), "-o", str(tmp_path / "o.json")]) == 2
+    assert f"{path}: error: {message}" in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------------------- the real lm_eval CLI
+
+
+PARTIAL_BROKEN = {3, 9}  # units answered with broken JSON in the partial run
+
+
+def partial_answer(index: int, unit: dict) -> str:
+    """A deterministic imperfect model: units 3 and 9 broken, every third event missing, some
+    arguments dropped, triggers of odd events as bare words (located by the converter), a type
+    changed, clusters kept on half of the events, some answers in a Markdown fence."""
+    if index in PARTIAL_BROKEN:
+        return "{broken answer" if index == 3 else "Sorry, I cannot annotate this text."
+    events = []
+    for n, event in enumerate(gold_events(unit)):
+        if n % 3 == 2:
+            continue
+        if n % 2:
+            event["trigger"] = event["trigger"]["text"]
+            event["arguments"] = [{"role": a["role"], "text": a["text"]} for a in event["arguments"][:1]]
+        if n % 4 == 1:
+            event.pop("cluster")
+        if n % 7 == 3:
+            event["type"] = "Contact.Broadcast" if event["type"] != "Contact.Broadcast" else "Contact.Meet"
+        events.append(event)
+    text = answer(events)
+    return f"Here are the events:\n```json\n{text}\n```" if index % 2 else text
+
+
+def _respond(answers: dict[str, str]):
+    return lambda body: ok(answers.get(last_user_message(body), "{no such unit"))
+
+
+#: Runs lm-eval's own command-line entry point (what the `lm_eval` script calls) once per argv given
+#: (as JSON) and prints each run's exit status; a crash in a run is status 1 with its traceback. For
+#: speed (three `lm_eval` processes took 40 s on two cores) lm-eval is imported once, and its task
+#: index leaves out the ~10,000 built-in task files (`include_defaults=False`, 5 s of CPU per run):
+#: --include_path still finds the evbench task exactly as it does for users.
+RUNNER = """
+import functools, json, sys, traceback
+from lm_eval.__main__ import cli_evaluate
+from lm_eval.tasks.manager import TaskManager
+TaskManager.__init__ = functools.partialmethod(TaskManager.__init__, include_defaults=False)
+codes = []
+for argv in json.loads(sys.argv[1]):
+    sys.argv = ["lm_eval", *argv]
+    try:
+        cli_evaluate()
+        codes.append(0)
+    except SystemExit as exc:
+        codes.append(exc.code if isinstance(exc.code, int) else 1)
+    except Exception:
+        traceback.print_exc()
+        codes.append(1)
+print("exit statuses:", json.dumps(codes))
+"""
+
+
+@pytest.fixture(scope="module")
+def lm_eval_runs(tmp_path_factory):
+    """`lm_eval --model local-chat-completions ... --log_samples` three times (gold, broken JSON, partial), each against its own server."""
+    pytest.importorskip("lm_eval", reason="lm-eval is in the test extra (pip install -e '.[test]'); CI runs these tests")
+    base = tmp_path_factory.mktemp("lm_eval")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])), "HF_HOME": str(base / "hf"),
+           "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    plans = {
+        "gold": {u["prompt"]: answer(gold_events(u)) for u in UNITS},
+        "broken": {u["prompt"]: "{broken answer" for u in UNITS},
+        "partial": {u["prompt"]: partial_answer(i, u) for i, u in enumerate(UNITS)},
+    }
+    servers = {name: ChatServer(respond=_respond(answers), limit=100) for name, answers in plans.items()}
+    for server in servers.values():
+        server.__enter__()
+    try:
+        argvs = [["--model", "local-chat-completions",
+                  "--model_args", f"model=test-{name},base_url={server.url}/chat/completions,num_concurrent=1,max_retries=1",
+                  "--include_path", str(TASK_DIR), "--tasks", "evbench_ar", "--apply_chat_template",
+                  "--output_path", str(base / name), "--log_samples"] for name, server in servers.items()]
+        done = subprocess.run([sys.executable, "-c", RUNNER, json.dumps(argvs)], cwd=base, env=env, capture_output=True, text=True, timeout=600)
+    finally:
+        for server in servers.values():
+            server.__exit__(None, None, None)
+    log = done.stdout + done.stderr
+    found = re.search(r"exit statuses: (\[.*\])", done.stdout)
+    assert done.returncode == 0 and found, log[-5000:]
+    runs = {}
+    for name, code in zip(servers, json.loads(found.group(1)), strict=True):
+        results = sorted((base / name).rglob("results_*.json"))
+        samples = sorted((base / name).rglob("samples_evbench_ar_*.jsonl"))
+        runs[name] = {"code": code, "log": log, "requests": servers[name].requests,
+                      "results": json.loads(results[0].read_text())["results"]["evbench_ar"] if results else None,
+                      "samples": samples[0] if samples else None}
+    return runs
+
+
+def _metrics(run: dict) -> dict[str, float]:
+    assert run["code"] == 0, run["log"][-3000:]
+    return {name: run["results"][f"{name},none"] for name in metric_names()}
+
+
+def test_lm_eval_with_gold_answers_scores_one(lm_eval_runs):
+    run = lm_eval_runs["gold"]
+    assert _metrics(run) == {**{m: 1.0 for m in SCORED}, "unparseable": 0.0}
+    assert run["results"]["sample_len"] == 13
+    # each request is the llm extractor's request: its system prompt and user message, nothing more
+    extractor = LLMExtractor(CORPUS, base_url="http://127.0.0.1:9/v1", model="m")
+    asked = sorted(json.dumps(r["body"]["messages"], ensure_ascii=False) for r in run["requests"])
+    assert asked == sorted(json.dumps(extractor.request_body(u["text"])["messages"], ensure_ascii=False) for u in UNITS)
+    assert all(r["body"]["temperature"] == 0 and r["body"]["max_tokens"] == 4096 for r in run["requests"])
+    assert all(r["body"]["messages"][1]["content"] == build_user_prompt(u["text"]) for r, u in [(run["requests"][0], UNITS[0])])
+
+
+def test_lm_eval_with_broken_json_counts_unparseable_and_does_not_crash(lm_eval_runs):
+    assert _metrics(lm_eval_runs["broken"]) == {**{m: 0.0 for m in SCORED}, "unparseable": 1.0}
+
+
+def test_lm_eval_partial_answer_equals_evbench_score_on_the_imported_submission(lm_eval_runs, tmp_path, capsys):
+    run = lm_eval_runs["partial"]
+    metrics = _metrics(run)
+    assert metrics["unparseable"] == pytest.approx(len(PARTIAL_BROKEN) / 13)
+    assert 0.3 < metrics["tri_c_exact"] < 0.9 and metrics["arg_c_plus_exact"] < metrics["arg_c_plus_relaxed"] + 1e-12
+    out = tmp_path / "imported.json"
+    assert main(["import-lm-eval", str(run["samples"]), "-o", str(out)]) == 0
+    assert "note: 2 of 13 answers had no readable event list" in capsys.readouterr().err
+    assert main(["score", str(out), "--match", "exact,relaxed", "--format", "json"]) == 0
+    scored = {mode: r["metrics"] for mode, r in json.loads(capsys.readouterr().out)["results"].items()}
+    for name in SCORED:
+        metric, mode = name.rsplit("_", 1)
+        assert metrics[name] == scored[mode][lm_eval_task.SCORED_METRICS[metric]]["f1"], name
