@@ -9,7 +9,6 @@ JSON, a partial answer), then imports its logged samples and scores them with ev
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 import subprocess
@@ -35,9 +34,9 @@ from benchmark.integrations.lm_eval_task import (
     submission_from_units,
     units,
 )
-from benchmark.submission import event_to_json, load_gold
+from benchmark.submission import load_gold, load_submission
 
-from chat_server import ChatServer, last_user_message, ok
+from lm_eval_replay import answer, lm_eval_argv, lm_eval_env, replay_server, unit_events
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = bundled_corpus()
@@ -48,20 +47,7 @@ SCORED = [m for m in metric_names() if m != "unparseable"]
 
 def gold_events(unit: dict) -> list[dict]:
     """The gold events whose trigger starts in `unit`, with offsets relative to the unit's text (as a model would see them)."""
-    start, end = unit["start"], unit["start"] + len(unit["text"])
-    found = []
-    for event in GOLD.documents[unit["doc_id"]].events:
-        if start <= event.trigger.start < end:
-            data = event_to_json(event, with_entities=False)
-            for span in (data["trigger"], *data["arguments"]):
-                span["start"] -= start
-                span["end"] -= start
-            found.append(data)
-    return found
-
-
-def answer(events: list[dict]) -> str:
-    return json.dumps({"events": events}, ensure_ascii=False)
+    return unit_events(GOLD, unit)
 
 
 def record(unit: dict, text: str) -> dict:
@@ -327,10 +313,6 @@ def partial_answer(index: int, unit: dict) -> str:
     return f"Here are the events:\n```json\n{text}\n```" if index % 2 else text
 
 
-def _respond(answers: dict[str, str]):
-    return lambda body: ok(answers.get(last_user_message(body), "{no such unit"))
-
-
 #: Runs lm-eval's own command-line entry point (what the `lm_eval` script calls) once per argv given
 #: (as JSON) and prints each run's exit status; a crash in a run is status 1 with its traceback. For
 #: speed (three `lm_eval` processes took 40 s on two cores) lm-eval is imported once, and its task
@@ -361,22 +343,20 @@ def lm_eval_runs(tmp_path_factory):
     """`lm_eval --model local-chat-completions ... --log_samples` three times (gold, broken JSON, partial), each against its own server."""
     pytest.importorskip("lm_eval", reason="lm-eval is in the test extra (pip install -e '.[test]'); CI runs these tests")
     base = tmp_path_factory.mktemp("lm_eval")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])), "HF_HOME": str(base / "hf"),
-           "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    lexicon = load_submission(ROOT / "submissions" / "lexicon.json", CORPUS)
     plans = {
         "gold": {u["prompt"]: answer(gold_events(u)) for u in UNITS},
         "broken": {u["prompt"]: "{broken answer" for u in UNITS},
         "partial": {u["prompt"]: partial_answer(i, u) for i, u in enumerate(UNITS)},
+        "lexicon": {u["prompt"]: answer(unit_events(lexicon, u)) for u in UNITS},  # the README's example
     }
-    servers = {name: ChatServer(respond=_respond(answers), limit=100) for name, answers in plans.items()}
+    servers = {name: replay_server(answers, limit=100) for name, answers in plans.items()}
     for server in servers.values():
         server.__enter__()
     try:
-        argvs = [["--model", "local-chat-completions",
-                  "--model_args", f"model=test-{name},base_url={server.url}/chat/completions,num_concurrent=1,max_retries=1",
-                  "--include_path", str(TASK_DIR), "--tasks", "evbench_ar", "--apply_chat_template",
-                  "--output_path", str(base / name), "--log_samples"] for name, server in servers.items()]
-        done = subprocess.run([sys.executable, "-c", RUNNER, json.dumps(argvs)], cwd=base, env=env, capture_output=True, text=True, timeout=600)
+        argvs = [lm_eval_argv(server.url, name, base / name) for name, server in servers.items()]
+        done = subprocess.run([sys.executable, "-c", RUNNER, json.dumps(argvs)], cwd=base, env=lm_eval_env(base / "hf"), capture_output=True, text=True,
+                              timeout=600)
     finally:
         for server in servers.values():
             server.__exit__(None, None, None)
@@ -427,3 +407,20 @@ def test_lm_eval_partial_answer_equals_evbench_score_on_the_imported_submission(
     for name in SCORED:
         metric, mode = name.rsplit("_", 1)
         assert metrics[name] == scored[mode][lm_eval_task.SCORED_METRICS[metric]]["f1"], name
+
+
+def test_lm_eval_replaying_the_lexicon_gives_its_evbench_scores_and_the_readme_json(lm_eval_runs, capsys):
+    """A stand-in model answering with the lexicon baseline's events: lm-eval reports exactly what
+    `evbench score submissions/lexicon.json` reports, and the README shows this run's result JSON."""
+    metrics = _metrics(lm_eval_runs["lexicon"])
+    assert main(["score", str(ROOT / "submissions" / "lexicon.json"), "--match", "exact,relaxed", "--format", "json"]) == 0
+    scored = {mode: r["metrics"] for mode, r in json.loads(capsys.readouterr().out)["results"].items()}
+    for name in SCORED:
+        metric, mode = name.rsplit("_", 1)
+        assert metrics[name] == scored[mode][lm_eval_task.SCORED_METRICS[metric]]["f1"], name
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- lm-eval result: python tests/lm_eval_replay.py submissions/lexicon.json -->\n```json\n(.*?)```", readme, re.S)
+    assert block, "the README's lm-eval result block is missing"
+    shown = json.loads(block.group(1))["evbench_ar"]
+    assert {k: v for k, v in shown.items() if k not in ("name", "alias")} == {k: v for k, v in lm_eval_runs["lexicon"]["results"].items() if k in shown and k not in ("name", "alias")}
+    assert set(shown) == set(lm_eval_runs["lexicon"]["results"])
