@@ -30,8 +30,11 @@ from chat_server import ChatServer, last_user_message, ok  # noqa: E402
 
 
 def unit_events(annotation: Annotation, unit: dict) -> list[dict]:
-    """The events of `annotation` whose trigger starts in `unit`, with offsets relative to the unit's text."""
+    """The events of `annotation` whose trigger starts in `unit`, with offsets relative to the text
+    the model was given (the unit's text; for a sentence window, its context)."""
     start, end = unit["start"], unit["start"] + len(unit["text"])
+    base = unit.get("context_start", start)
+    limit = base + len(unit.get("context", unit["text"]))
     doc = annotation.documents.get(unit["doc_id"])
     found = []
     for event in doc.events if doc is not None else ():
@@ -39,9 +42,9 @@ def unit_events(annotation: Annotation, unit: dict) -> list[dict]:
             continue
         data = event_to_json(event, with_entities=False)
         for span in (data["trigger"], *data["arguments"]):
-            if "start" in span and start <= span["start"] and span["end"] <= end:
-                span["start"] -= start
-                span["end"] -= start
+            if "start" in span and base <= span["start"] and span["end"] <= limit:
+                span["start"] -= base
+                span["end"] -= base
             else:
                 span.pop("start", None)
                 span.pop("end", None)
@@ -58,11 +61,11 @@ def replay_server(answers: dict[str, str], **kwargs) -> ChatServer:
     return ChatServer(respond=lambda body: ok(answers.get(last_user_message(body), "{no such unit")), **kwargs)
 
 
-def lm_eval_argv(url: str, model: str, output_path: Path | str) -> list[str]:
-    """The arguments of an `lm_eval` run of evbench_ar against the chat server at `url` (.../v1)."""
+def lm_eval_argv(url: str, model: str, output_path: Path | str, tasks: str = "evbench_ar") -> list[str]:
+    """The arguments of an `lm_eval` run of `tasks` against the chat server at `url` (.../v1)."""
     return ["--model", "local-chat-completions",
             "--model_args", f"model={model},base_url={url}/chat/completions,num_concurrent=1,max_retries=1",
-            "--include_path", str(TASK_DIR), "--tasks", "evbench_ar", "--apply_chat_template",
+            "--include_path", str(TASK_DIR), "--tasks", tasks, "--apply_chat_template",
             "--output_path", str(output_path), "--log_samples"]
 
 

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from benchmark.cli import main
 from benchmark.commands.lm_eval_path import TASK_DIR
-from benchmark.extractors.llm import LLMExtractor, build_user_prompt
+from benchmark.extractors.llm import LLMExtractor, build_passage_prompt, build_user_prompt
 from benchmark.integrations import lm_eval_task
 from benchmark.integrations.lm_eval_task import (
     aggregation,
@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = bundled_corpus()
 GOLD = load_gold(CORPUS)
 UNITS = units(CORPUS)
+WINDOWS = units(CORPUS, sentences=3)
 SCORED = [m for m in metric_names() if m != "unparseable"]
 
 
@@ -340,7 +341,8 @@ print("exit statuses:", json.dumps(codes))
 
 @pytest.fixture(scope="module")
 def lm_eval_runs(tmp_path_factory):
-    """`lm_eval --model local-chat-completions ... --log_samples` three times (gold, broken JSON, partial), each against its own server."""
+    """`lm_eval --model local-chat-completions ... --log_samples` once per plan (gold, broken JSON, partial, the lexicon
+    replay, gold on sentence windows), each against its own server."""
     pytest.importorskip("lm_eval", reason="lm-eval is in the test extra (pip install -e '.[test]'); CI runs these tests")
     base = tmp_path_factory.mktemp("lm_eval")
     lexicon = load_submission(ROOT / "submissions" / "lexicon.json", CORPUS)
@@ -349,12 +351,14 @@ def lm_eval_runs(tmp_path_factory):
         "broken": {u["prompt"]: "{broken answer" for u in UNITS},
         "partial": {u["prompt"]: partial_answer(i, u) for i, u in enumerate(UNITS)},
         "lexicon": {u["prompt"]: answer(unit_events(lexicon, u)) for u in UNITS},  # the README's example
+        "sentences": {u["prompt"]: answer(gold_events(u)) for u in WINDOWS},
     }
+    tasks = {name: "evbench_ar_sentences" if name == "sentences" else "evbench_ar" for name in plans}
     servers = {name: replay_server(answers, limit=100) for name, answers in plans.items()}
     for server in servers.values():
         server.__enter__()
     try:
-        argvs = [lm_eval_argv(server.url, name, base / name) for name, server in servers.items()]
+        argvs = [lm_eval_argv(server.url, name, base / name, tasks[name]) for name, server in servers.items()]
         done = subprocess.run([sys.executable, "-c", RUNNER, json.dumps(argvs)], cwd=base, env=lm_eval_env(base / "hf"), capture_output=True, text=True,
                               timeout=600)
     finally:
@@ -366,9 +370,9 @@ def lm_eval_runs(tmp_path_factory):
     runs = {}
     for name, code in zip(servers, json.loads(found.group(1)), strict=True):
         results = sorted((base / name).rglob("results_*.json"))
-        samples = sorted((base / name).rglob("samples_evbench_ar_*.jsonl"))
+        samples = sorted((base / name).rglob(f"samples_{tasks[name]}_2*.jsonl"))
         runs[name] = {"code": code, "log": log, "requests": servers[name].requests,
-                      "results": json.loads(results[0].read_text())["results"]["evbench_ar"] if results else None,
+                      "results": json.loads(results[0].read_text())["results"][tasks[name]] if results else None,
                       "samples": samples[0] if samples else None}
     return runs
 
@@ -424,3 +428,61 @@ def test_lm_eval_replaying_the_lexicon_gives_its_evbench_scores_and_the_readme_j
     shown = json.loads(block.group(1))["evbench_ar"]
     assert {k: v for k, v in shown.items() if k not in ("name", "alias")} == {k: v for k, v in lm_eval_runs["lexicon"]["results"].items() if k in shown and k not in ("name", "alias")}
     assert set(shown) == set(lm_eval_runs["lexicon"]["results"])
+
+
+# ----------------------------------------------------------------------------- evbench_ar_sentences
+
+
+def test_sentence_windows_tile_the_segments_and_carry_them_as_context():
+    assert len(WINDOWS) == 44 and len(units(CORPUS, sentences=1)) == 118
+    for unit in UNITS:
+        windows = [w for w in WINDOWS if w["doc_id"] == unit["doc_id"] and w["context_start"] == unit["start"]]
+        assert all(w["context"] == unit["text"] for w in windows)
+        assert "".join(w["text"] for w in windows).strip() == unit["text"].strip()
+        assert all(w["prompt"] == build_passage_prompt(unit["text"], w["text"]) and w["system_prompt"] == unit["system_prompt"] for w in windows)
+    assert [w["unit"] for w in WINDOWS if w["doc_id"].startswith("001")] == list(range(sum(w["doc_id"].startswith("001") for w in WINDOWS)))
+    assert sum(len(gold_events(w)) for w in WINDOWS) == 207
+
+
+def test_a_window_finds_spans_in_itself_first_and_drops_events_of_other_windows():
+    window = next(w for w in WINDOWS if w["doc_id"].startswith("000") and "لافروف" in w["text"] and "لافروف" in w["context"][: w["start"] - w["context_start"]])
+    inside = window["start"] + window["text"].index("لافروف")
+    first = window["context_start"] + window["context"].index("لافروف")
+    assert first < window["start"] <= inside
+    outside_word = next(x for x in re.findall(r"\w{5,}", window["context"][: window["start"] - window["context_start"]])
+                        if x not in window["text"] and window["context"].count(x) == 1)
+    events, unparseable = read_unit(window, answer([
+        {"type": "Contact.Meet", "trigger": "لافروف", "arguments": [{"role": "Participant", "text": outside_word}]},
+        {"type": "Contact.Meet", "trigger": outside_word},
+    ]), CORPUS.ontology)
+    assert not unparseable
+    assert [(e["trigger"]["start"], e["trigger"]["text"]) for e in events] == [(inside, "لافروف")]
+    argument = events[0]["arguments"][0]
+    assert CORPUS.documents[window["doc_id"]].text[argument["start"]:argument["end"]] == outside_word
+    assert argument["start"] < window["start"]  # an argument may lie in the context
+
+
+def test_gold_answers_on_sentence_windows_score_one():
+    assert set(aggregate([record(w, answer(gold_events(w))) for w in WINDOWS]).values()) == {1.0}
+
+
+def test_the_sentence_task_includes_the_main_one():
+    text = (TASK_DIR / "evbench_ar_sentences.yaml").read_text(encoding="utf-8")
+    assert "include: evbench_ar.yaml" in text and "task: evbench_ar_sentences" in text
+    assert "!function evbench_task.sentence_dataset" in text
+
+
+def test_import_refuses_a_window_outside_its_context(tmp_path, capsys):
+    bad = dict(WINDOWS[3], context_start=WINDOWS[3]["context_start"] + 1)
+    path = _samples(tmp_path, [{"doc": bad, "filtered_resps": ["{}"]}])
+    assert main(["import-lm-eval", str(path), "-o", str(tmp_path / "o.json")]) == 2
+    assert "doc.context is not the text of" in capsys.readouterr().err
+
+
+def test_lm_eval_sentence_task_with_gold_answers_scores_one_and_imports(lm_eval_runs, tmp_path, capsys):
+    run = lm_eval_runs["sentences"]
+    assert _metrics(run) == {**{m: 1.0 for m in SCORED}, "unparseable": 0.0}
+    assert run["results"]["sample_len"] == 44
+    out = tmp_path / "imported.json"
+    assert main(["import-lm-eval", str(run["samples"]), "-o", str(out)]) == 0
+    assert f"{out}: valid (207 event mentions)" in capsys.readouterr().out

@@ -94,6 +94,13 @@ def build_user_prompt(text: str) -> str:
     return f"Text:\n<<<\n{text}\n>>>"
 
 
+def build_passage_prompt(context: str, passage: str) -> str:
+    """The user message asking about one passage of `context` (lm-eval's sentence-window task): the
+    whole text is given, so arguments and references outside the passage can be read."""
+    return (f"Text:\n<<<\n{context}\n>>>\n\nAnnotate only the events whose trigger is in this passage of the text "
+            f"(arguments may be anywhere in the text):\n<<<\n{passage}\n>>>")
+
+
 # ---------------------------------------------------------------------------------------------
 # JSON repair: `parse_json_answer` is `benchmark.loose_output.parse_json_answer` (shared with `evbench convert`).
 

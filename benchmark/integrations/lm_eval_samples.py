@@ -1,7 +1,7 @@
 """lm-eval's logged samples (``--log_samples``) of an evbench task, read back into an evbench submission.
 
 Each line of ``samples_<task>_<date>.jsonl`` holds the task's document (``doc``: ``doc_id``,
-``unit``, ``start``, ``text``) and the model's answer (``filtered_resps[0]``, else
+``unit``, ``start``, ``text``, and for a sentence window ``context`` and ``context_start``) and the model's answer (``filtered_resps[0]``, else
 ``resps[0][0]``). The answer is read again by `benchmark.integrations.lm_eval_task.read_unit`,
 the function the task's ``process_results`` used, rather than trusting the metric values logged
 beside it, so the submission holds exactly the events the task scored, and every evbench tool
@@ -20,7 +20,7 @@ from benchmark.integrations.lm_eval_task import read_unit, submission_from_units
 from benchmark.problems import InputError, Problem
 from benchmark.reading import check_file, max_bytes_from_env
 
-FIX_FILE = "pass the samples_<task>_<date>.jsonl file that lm_eval --log_samples wrote for an evbench task (evbench_ar)"
+FIX_FILE = "pass the samples_<task>_<date>.jsonl file that lm_eval --log_samples wrote for an evbench task (evbench_ar, evbench_ar_sentences)"
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,18 @@ def _unit_problem(doc: object, corpus: Corpus) -> tuple[str, str] | None:
         return f"unknown document {doc_id!r}", "import against the corpus the run used (--gold DIR)"
     if not (isinstance(start, int) and isinstance(text, str) and isinstance(doc["unit"], int)):
         return "doc.start and doc.unit must be integers and doc.text a string", FIX_FILE
-    if corpus.documents[doc_id].text[start : start + len(text)] != text:
-        return (f"doc.text is not the text of {doc_id} at [{start}, {start + len(text)}): the run used another corpus or release",
-                "import against the corpus the run used (--gold DIR)")
+    pieces = [("text", start, text)]
+    if "context" in doc:  # a sentence window (evbench_ar_sentences) and the segment around it
+        context, context_start = doc["context"], doc.get("context_start")
+        if not (isinstance(context, str) and isinstance(context_start, int)):
+            return "doc.context must be a string and doc.context_start an integer", FIX_FILE
+        if not context_start <= start <= start + len(text) <= context_start + len(context):
+            return "doc.text is not inside doc.context", FIX_FILE
+        pieces.append(("context", context_start, context))
+    for name, at, piece in pieces:
+        if corpus.documents[doc_id].text[at : at + len(piece)] != piece:
+            return (f"doc.{name} is not the text of {doc_id} at [{at}, {at + len(piece)}): the run used another corpus or release",
+                    "import against the corpus the run used (--gold DIR)")
     return None
 
 

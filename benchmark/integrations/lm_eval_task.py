@@ -5,13 +5,18 @@ The task folder `benchmark/integrations/lm_eval/` (YAML, found with ``lm_eval --
 never imported here: the functions take and return plain dicts and lists, so they are tested
 without it, and the core CLI never loads it.
 
-- **Units.** One lm-eval document per request the `llm` extractor sends: a scored segment of an
-  evbench document, cut at line breaks past 6,000 characters (`document_chunks`), asked with the
-  same system prompt (ontology + guidelines sections 2-5, `build_system_prompt`) and user prompt
-  (`build_user_prompt`). With ``--apply_chat_template`` the request is the extractor's request.
+- **Units.** ``evbench_ar``: one lm-eval document per request the `llm` extractor sends: a scored
+  segment of an evbench document, cut at line breaks past 6,000 characters (`document_chunks`),
+  asked with the same system prompt (ontology + guidelines sections 2-5, `build_system_prompt`)
+  and user prompt (`build_user_prompt`). With ``--apply_chat_template`` the request is the
+  extractor's request. ``evbench_ar_sentences``: windows of consecutive sentences
+  (`scorers.sentences.split_sentences`, 3 by default) of those segments, each asked with its
+  whole segment as context (`build_passage_prompt`), for models that miss events in long texts.
 - **Reading an answer** (`read_unit`): the loose-output converter of `evbench convert` and the
   `llm` extractor (`benchmark.loose_output.convert_events`) turns the text into events with
-  offsets in the evbench document. As in the extractor, a span whose text does not occur in the
+  offsets in the evbench document. In a sentence window, spans are looked up in the window
+  first, then in the rest of the segment (arguments may lie there); an event whose trigger is
+  not in the window is dropped (it belongs to another window). As in the extractor, a span whose text does not occur in the
   unit is dropped, so exact and relaxed matching score the same events and the imported
   submission (`evbench import-lm-eval`) scores under every matching mode. An answer with no
   readable event list (not JSON even after repair, or no ``events``) is *unparseable*: it gives
@@ -34,11 +39,14 @@ from functools import cache, lru_cache
 from typing import Any
 
 from benchmark.corpus import Corpus, Ontology, load_corpus
-from benchmark.extractors.llm import build_system_prompt, build_user_prompt, document_chunks, guideline_rules
+from benchmark.extractors.llm import build_passage_prompt, build_system_prompt, build_user_prompt, document_chunks, guideline_rules
 from benchmark.loose_output import NO_EVENT_LIST, NOT_JSON, convert_events
+from scorers.sentences import split_sentences
 
 #: Longest text per unit, as the `llm` extractor's default ``max_chars``.
 MAX_CHARS = 6000
+#: Sentences per window of ``evbench_ar_sentences``.
+SENTENCES = 3
 
 #: lm-eval metric name -> evbench metric whose F1 it reports (F1 on the 0..1 scale of evbench's JSON).
 SCORED_METRICS = {"tri_c": "tri_c", "arg_c_plus": "arg_c+", "realis": "realis", "coref_within_conll": "coref_within.conll"}
@@ -55,23 +63,35 @@ def bundled_corpus() -> Corpus:
     return load_corpus(None)
 
 
-def units(corpus: Corpus, max_chars: int = MAX_CHARS) -> list[dict]:
+def units(corpus: Corpus, max_chars: int = MAX_CHARS, sentences: int | None = None) -> list[dict]:
     """The task's documents: one row per unit, in corpus order, each carrying its prompts.
 
     ``doc_id``, ``unit`` (its index in the document), ``start`` (offset of ``text`` in the
-    document), ``text``, ``prompt`` (the user message) and ``system_prompt``.
+    document), ``text``, ``prompt`` (the user message) and ``system_prompt``. With `sentences`,
+    ``text`` is a window of that many sentences of a segment, which is given as ``context``
+    (at ``context_start``).
     """
     system = build_system_prompt(corpus.ontology, guideline_rules(corpus.root / "guidelines.md"))
-    rows = []
+    rows: list[dict] = []
     for doc_id in sorted(corpus.documents):
-        for index, (start, text) in enumerate(document_chunks(corpus.documents[doc_id], max_chars)):
-            rows.append({"doc_id": doc_id, "unit": index, "start": start, "text": text, "prompt": build_user_prompt(text),
-                         "system_prompt": system})
+        document, index = corpus.documents[doc_id], 0
+        for start, text in document_chunks(document, max_chars):
+            if sentences is None:
+                rows.append({"doc_id": doc_id, "unit": index, "start": start, "text": text, "prompt": build_user_prompt(text), "system_prompt": system})
+                index += 1
+                continue
+            ranges = split_sentences(document.text, [(start, start + len(text))])
+            for first in range(0, len(ranges), sentences):
+                window_start, window_end = ranges[first][0], ranges[min(first + sentences, len(ranges)) - 1][1]
+                window = document.text[window_start:window_end]
+                rows.append({"doc_id": doc_id, "unit": index, "start": window_start, "text": window, "context_start": start, "context": text,
+                             "prompt": build_passage_prompt(text, window), "system_prompt": system})
+                index += 1
     return rows
 
 
 def dataset(**metadata: Any) -> dict:
-    """lm-eval's ``custom_dataset``: ``{"test": Dataset}`` of :func:`units` (``datasets`` comes with lm-eval).
+    """lm-eval's ``custom_dataset`` of ``evbench_ar``: ``{"test": Dataset}`` of :func:`units` (``datasets`` comes with lm-eval).
 
     ``metadata`` is lm-eval's ``--metadata`` (and the task's): ``max_chars`` changes the unit size.
     """
@@ -81,6 +101,14 @@ def dataset(**metadata: Any) -> dict:
     return {"test": datasets.Dataset.from_list(units(bundled_corpus(), max_chars))}
 
 
+def sentence_dataset(**metadata: Any) -> dict:
+    """``custom_dataset`` of ``evbench_ar_sentences``: sentence windows (``--metadata '{"sentences": 1}'`` for one per unit)."""
+    import datasets
+
+    max_chars, sentences = int(metadata.get("max_chars", MAX_CHARS)), int(metadata.get("sentences", SENTENCES))
+    return {"test": datasets.Dataset.from_list(units(bundled_corpus(), max_chars, max(1, sentences)))}
+
+
 def read_unit(doc: dict, answer: object, ontology: Ontology) -> tuple[list[dict], bool]:
     """(events with offsets in the evbench document, whether the answer was unparseable) for one unit.
 
@@ -88,7 +116,14 @@ def read_unit(doc: dict, answer: object, ontology: Ontology) -> tuple[list[dict]
     """
     if not isinstance(answer, str) or not answer.strip():
         return [], True
-    events, changes = convert_events(answer, doc["text"], ontology, doc_id=doc["doc_id"], offset=doc["start"], keep_unlocated=False)
+    if "context" not in doc:
+        events, changes = convert_events(answer, doc["text"], ontology, doc_id=doc["doc_id"], offset=doc["start"], keep_unlocated=False)
+    else:  # a window: spans found in it first (the rest of the context is avoided), triggers outside it dropped
+        start, end = doc["start"], doc["start"] + len(doc["text"])
+        context, offset = doc["context"], doc["context_start"]
+        avoid = ((0, start - offset), (end - offset, len(context)))
+        events, changes = convert_events(answer, context, ontology, doc_id=doc["doc_id"], offset=offset, keep_unlocated=False, avoid=avoid)
+        events = [event for event in events if start <= event["trigger"]["start"] < end]
     return events, any(change.what in (NOT_JSON, NO_EVENT_LIST) for change in changes)
 
 
