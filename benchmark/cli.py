@@ -37,7 +37,7 @@ def add_corpus_option(parser: argparse.ArgumentParser) -> None:
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The whole command line, or with ``only`` just that command's parser (a command runs
-    without importing the other eleven: a faster start)."""
+    without importing the others: a faster start)."""
     parser = _Parser(prog="evbench", description="Evaluation benchmark for event extraction on Arabic news.")
     parser.add_argument("--version", action="version", version=f"evbench {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

@@ -245,10 +245,11 @@ def test_import_reads_the_answers_again(tmp_path, capsys):
     assert submission["system"] == "m" and len(submission["documents"]) == 5
 
 
-def test_import_falls_back_to_the_raw_response(tmp_path):
+def test_import_falls_back_to_the_raw_response(tmp_path, capsys):
     lines = [{"doc": UNITS[0], "resps": [[answer(gold_events(UNITS[0]))]]}]
     out = tmp_path / "sub.json"
     assert main(["import-lm-eval", str(_samples(tmp_path, lines)), "-o", str(out)]) == 0
+    assert "note: the samples cover 1 of the corpus's 5 documents; not in them: 001_eb2877507f33df22, " in capsys.readouterr().err
     submission = json.loads(out.read_text(encoding="utf-8"))
     assert submission["system"] == "samples_evbench_ar_x"
     assert len(submission["documents"][0]["events"]) == 25
