@@ -17,7 +17,8 @@ from benchmark.problems import InputError
 
 #: Command name -> its module in ``benchmark.commands``.
 COMMANDS = {name.replace("_", "-"): name for name in (
-    "validate", "stats", "export", "score", "run", "leaderboard", "agreement", "report", "compare", "convert", "judge_agreement")}
+    "validate", "stats", "export", "score", "run", "leaderboard", "agreement", "report", "compare", "convert", "judge_agreement",
+    "import_lm_eval", "lm_eval_path")}
 
 EXIT_OK, EXIT_REGRESSION, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -36,7 +37,7 @@ def add_corpus_option(parser: argparse.ArgumentParser) -> None:
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The whole command line, or with ``only`` just that command's parser (a command runs
-    without importing the other eleven: a faster start)."""
+    without importing the others: a faster start)."""
     parser = _Parser(prog="evbench", description="Evaluation benchmark for event extraction on Arabic news.")
     parser.add_argument("--version", action="version", version=f"evbench {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

@@ -86,6 +86,15 @@ def test_wheel_ships_the_gold(wheel):
         assert f"gold/annotations/{annotation.name}" in names
 
 
+def test_wheel_ships_the_lm_eval_task_folder(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    task_dir = ROOT / "benchmark" / "integrations" / "lm_eval"
+    files = sorted(task_dir.glob("*.yaml")) + sorted(task_dir.glob("*.py"))
+    assert files
+    for path in files:
+        assert f"benchmark/integrations/lm_eval/{path.name}" in names
+
+
 def test_wheel_ships_every_package_of_the_source_tree(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for top in ("benchmark", "scorers", "gold"):

@@ -94,6 +94,13 @@ def build_user_prompt(text: str) -> str:
     return f"Text:\n<<<\n{text}\n>>>"
 
 
+def build_passage_prompt(context: str, passage: str) -> str:
+    """The user message asking about one passage of `context` (lm-eval's sentence-window task): the
+    whole text is given, so arguments and references outside the passage can be read."""
+    return (f"Text:\n<<<\n{context}\n>>>\n\nAnnotate only the events whose trigger is in this passage of the text "
+            f"(arguments may be anywhere in the text):\n<<<\n{passage}\n>>>")
+
+
 # ---------------------------------------------------------------------------------------------
 # JSON repair: `parse_json_answer` is `benchmark.loose_output.parse_json_answer` (shared with `evbench convert`).
 
@@ -185,6 +192,26 @@ def usable_answer(text: str, ontology: Ontology) -> bool:
     return not any(change.what in (NOT_JSON, NO_EVENT_LIST) for change in changes)
 
 
+def document_chunks(document: Any, max_chars: int = 6000) -> list[tuple[int, str]]:
+    """(offset, text) pieces of a document sent to a model, one request each: its scored segments
+    (chrome is never sent), cut at line breaks past `max_chars`. Shared by the `llm` extractor and
+    the lm-evaluation-harness task (`benchmark.integrations.lm_eval_task`), so both ask about the same texts."""
+    text: str = document.text
+    segments = getattr(document, "segments", None) or ()
+    ranges = [(s.start, s.end) for s in segments if s.kind in SCORED_KINDS] if segments else [(0, len(text))]
+    pieces: list[tuple[int, str]] = []
+    for start, end in ranges:
+        while start < end:
+            stop = end
+            if end - start > max_chars:
+                cut = text.rfind("\n", start, start + max_chars)
+                stop = cut + 1 if cut > start else start + max_chars
+            if text[start:stop].strip():
+                pieces.append((start, text[start:stop]))
+            start = stop
+    return pieces
+
+
 class LLMExtractor:
     """Extract events by asking a chat-completions model; see the module docstring."""
 
@@ -274,21 +301,8 @@ class LLMExtractor:
     # -- documents -----------------------------------------------------------------------------
 
     def chunks(self, document: Any) -> list[tuple[int, str]]:
-        """(offset, text) pieces to send: scored segments, cut at line breaks past `max_chars`."""
-        text: str = document.text
-        segments = getattr(document, "segments", None) or ()
-        ranges = [(s.start, s.end) for s in segments if s.kind in SCORED_KINDS] if segments else [(0, len(text))]
-        pieces: list[tuple[int, str]] = []
-        for start, end in ranges:
-            while start < end:
-                stop = end
-                if end - start > self.max_chars:
-                    cut = text.rfind("\n", start, start + self.max_chars)
-                    stop = cut + 1 if cut > start else start + self.max_chars
-                if text[start:stop].strip():
-                    pieces.append((start, text[start:stop]))
-                start = stop
-        return pieces
+        """(offset, text) pieces to send: `document_chunks` with this extractor's `max_chars`."""
+        return document_chunks(document, self.max_chars)
 
     def __call__(self, document: Any) -> list[dict]:
         events: list[dict] = []

@@ -1,0 +1,1 @@
+"""evbench inside other evaluation tools (lm-evaluation-harness); each integration is an optional extra."""
