@@ -19,6 +19,7 @@ from benchmark.problems import InputError, Problem
 
 if TYPE_CHECKING:
     from benchmark.corpus import Corpus
+    from benchmark.engines import Engine
     from benchmark.scoring import ScoreRun, ScoreSettings
     from scorers.model import Annotation
     from scorers.units import Unit
@@ -82,7 +83,7 @@ def only_submitted_reference(gold: Annotation, prediction: Annotation, file: str
 
 def score_file(
     pred: Path, reference: Path | None, corpus: Corpus, settings: ScoreSettings, *, only_submitted: bool = False,
-    unit: Unit | None = None, jobs: int = 1, by_doc: bool = True, stream: bool = False,
+    unit: Unit | None = None, jobs: int = 1, by_doc: bool = True, stream: bool = False, engine: Engine | None = None,
 ) -> tuple[ScoreRun, list[str], int]:
     """Score a submission file: the run, the reference documents it lacks, and how many the reference has.
 
@@ -90,6 +91,7 @@ def score_file(
     reference is first cut to the submission's documents. ``stream``: score document by
     document (``benchmark.streaming``) when nothing asked for needs the whole files (intervals,
     ``--jobs``, ``--only-submitted``); the result is the same. ``by_doc``: per-document breakdowns.
+    ``engine`` (``benchmark.engines``): where the per-document map runs.
     """
     from benchmark.scoring import score_submission
 
@@ -97,13 +99,13 @@ def score_file(
         from benchmark.streaming import score_stream
         from benchmark.submission import submission_max_bytes
 
-        streamed = score_stream(pred, reference, corpus, settings, by_doc=by_doc, max_bytes=submission_max_bytes())
+        streamed = score_stream(pred, reference, corpus, settings, by_doc=by_doc, max_bytes=submission_max_bytes(), engine=engine)
         if streamed is not None:
             return streamed
     if not isinstance(corpus.documents, dict):  # a lazy corpus: the whole-file path reads every text often
         from benchmark.corpus import load_corpus
 
         corpus = load_corpus(corpus.root)
-    run = score_submission(pred, reference, corpus, settings, unit=unit, jobs=jobs, only_submitted=only_submitted, by_doc=by_doc)
+    run = score_submission(pred, reference, corpus, settings, unit=unit, jobs=jobs, only_submitted=only_submitted, by_doc=by_doc, engine=engine)
     missing = sorted({*missing_documents(run.prediction, run.gold), *run.left_out})
     return run, missing, len(run.gold.documents) + len(run.left_out)

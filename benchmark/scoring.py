@@ -32,7 +32,9 @@ from scorers.prf import PRF
 from scorers.registry import METRICS, ArgMatch, score, score_document
 
 if TYPE_CHECKING:  # numpy-backed; imported only when intervals are asked for
+    from benchmark.engines import Engine
     from scorers.bootstrap import UnitCounts
+    from scorers.event_coref import DocumentCoref
     from scorers.units import Unit
 
 
@@ -100,23 +102,52 @@ class Summary:
         self.coref_counts.update(other.coref_counts)
 
 
-def summarize_document(pred: DocumentAnnotation, ref: DocumentAnnotation, matcher: SpanMatcher, corpus: Corpus, unit: Unit | None,
-                       *, by_doc: bool = True) -> Summary:
-    """The summary of one document: score it (`scorers.registry.score_document`), keep the counts."""
+def summarize_document(pred: DocumentAnnotation, ref: DocumentAnnotation, matcher: SpanMatcher, unit: Unit | None,
+                       *, by_doc: bool = True, sentences: dict[str, list[tuple[int, int]]] | None = None) -> Summary:
+    """The summary of one document: score it (`scorers.registry.score_document`), keep the counts.
+
+    ``sentences``: the document's sentence ranges (``benchmark.intervals.sentence_ranges``), for ``unit="sentence"``.
+    """
     outcomes = score_document(pred, ref, matcher)
     groupings = GROUPINGS if by_doc else {by: f for by, f in GROUPINGS.items() if by != "doc"}
     summary = Summary(count_cells(outcomes, groupings), confusion_counts(outcomes), unit,
                       errors=error_counts(outcomes, pred, ref, matcher, by_doc=by_doc), groupings=tuple(groupings))
     if unit is not None:
-        from benchmark.intervals import sentence_ranges
         from scorers.bootstrap import unit_counts, unit_keys
         from scorers.coref_resampling import within_document_counts
 
-        sentences = sentence_ranges(corpus, [ref.doc_id]) if unit == "sentence" else None
         keys, universe = unit_keys(outcomes, unit, documents=[ref.doc_id], sentences=sentences)
         summary.units.append(unit_counts(outcomes, keys, universe, GROUPINGS))
         summary.coref_counts = within_document_counts(Annotation({ref.doc_id: pred}), Annotation({ref.doc_id: ref}), matcher)
     return summary
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    """A chunk of documents to summarize, with all a worker needs except the matcher (picklable).
+
+    ``pairs``: (submitted document, reference document), chrome dropped. ``coref``: also each
+    document's coreference material (``scorers.event_coref.document_coref``), for a stream.
+    """
+
+    pairs: tuple[tuple[DocumentAnnotation, DocumentAnnotation], ...]
+    unit: Unit | None = None
+    by_doc: bool = True
+    sentences: dict[str, list[tuple[int, int]]] | None = None
+    coref: bool = False
+
+
+def summarize_chunk(task: ChunkTask, matcher: SpanMatcher) -> tuple[Summary, list[DocumentCoref]]:
+    """The map step of every engine: the chunk's summary (documents added in order) and, if asked, its coreference material."""
+    from scorers.event_coref import document_coref
+
+    total = Summary(unit=task.unit, groupings=groupings_for(task.by_doc))
+    corefs = []
+    for pred, ref in task.pairs:
+        total.add(summarize_document(pred, ref, matcher, task.unit, by_doc=task.by_doc, sentences=task.sentences))
+        if task.coref:
+            corefs.append(document_coref(pred, ref, matcher))
+    return total, corefs
 
 
 #: Documents per task when scoring in several processes.
@@ -129,35 +160,48 @@ def _coref_task() -> tuple[dict, list]:
     return coref_section(prediction, gold, matcher)
 
 
-def _groupings(by_doc: bool) -> tuple[str, ...]:
+def groupings_for(by_doc: bool) -> tuple[str, ...]:
+    """The breakdowns a summary counts: per document only when asked for (``--by doc``)."""
     return tuple(g for g in GROUPINGS if by_doc or g != "doc")
 
 
+def _chunk_task(doc_ids: list[str]) -> ChunkTask:
+    prediction, gold, _, corpus, unit, by_doc = _WORK  # type: ignore[misc]
+    sentences = None
+    if unit == "sentence":
+        from benchmark.intervals import sentence_ranges
+
+        sentences = sentence_ranges(corpus, doc_ids)
+    pairs = tuple((prediction.documents.get(d, DocumentAnnotation(d)), gold.documents[d]) for d in doc_ids)
+    return ChunkTask(pairs, unit, by_doc, sentences)
+
+
 def _summarize_chunk(doc_ids: list[str]) -> Summary:
-    prediction, gold, matcher, corpus, unit, by_doc = _WORK  # type: ignore[misc]
-    total = Summary(unit=unit, groupings=_groupings(by_doc))
-    for doc_id in doc_ids:
-        total.add(summarize_document(prediction.documents.get(doc_id, DocumentAnnotation(doc_id)), gold.documents[doc_id], matcher, corpus, unit,
-                                     by_doc=by_doc))
-    return total
+    return summarize_chunk(_chunk_task(doc_ids), _WORK[2])[0]  # type: ignore[index]
 
 
 def summarize(prediction: Annotation, gold: Annotation, matcher: SpanMatcher, corpus: Corpus, *, unit: Unit | None = None, jobs: int = 1,
-              by_doc: bool = True) -> Summary:
+              by_doc: bool = True, engine: Engine | None = None) -> Summary:
     """The summary of every reference document (a per-document map and an additive reduce), and the coreference.
 
     With ``jobs > 1`` chunks of documents are scored in that many worker processes (forked, so
     they share the loaded annotations instead of receiving copies); results are added in
     document order, so the summary, and every byte of output, is the same for any ``jobs``.
-    Where ``fork`` is not available the documents are scored in this process.
+    Where ``fork`` is not available the documents are scored in this process. ``engine``
+    (``benchmark.engines``, e.g. Dask) runs the chunks instead; the coreference is then computed
+    here, after the reduce.
     """
     global _WORK
     doc_ids = sorted(gold.documents)
     chunks = [doc_ids[i : i + CHUNK_DOCUMENTS] for i in range(0, len(doc_ids), CHUNK_DOCUMENTS)]
-    total = Summary(unit=unit, groupings=_groupings(by_doc))
+    total = Summary(unit=unit, groupings=groupings_for(by_doc))
     _WORK = (prediction, gold, matcher, corpus, unit, by_doc)
     try:
-        if jobs > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        if engine is not None:
+            for part, _ in engine.map_chunks(map(_chunk_task, chunks), matcher):
+                total.add(part)
+            total.coref = _coref_task()
+        elif jobs > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
             gc.freeze()  # the loaded annotations stay shared: the workers' collector leaves them alone
             try:
                 with ProcessPoolExecutor(min(jobs, len(chunks)), mp_context=multiprocessing.get_context("fork")) as pool:
@@ -288,6 +332,7 @@ def matcher_for(settings: ScoreSettings, corpus: Corpus, gold: Annotation) -> Sp
 def score_annotations(
     prediction: Annotation, gold: Annotation, corpus: Corpus, settings: ScoreSettings, *,
     system: str, reference: dict, pred_label: str, ref_label: str, unit: Unit | None = None, jobs: int = 1, judge=None, by_doc: bool = True,
+    engine: Engine | None = None,
 ) -> ScoreRun:
     """Score two validated annotations: require offsets (offset modes), drop chrome, score.
 
@@ -323,7 +368,7 @@ def score_annotations(
         reference=reference,
         prediction=prediction,
         gold=gold,
-        summary=summarize(prediction, gold, matcher, corpus, unit=unit, jobs=jobs, by_doc=by_doc),
+        summary=summarize(prediction, gold, matcher, corpus, unit=unit, jobs=jobs, by_doc=by_doc, engine=engine),
         ignored_in_chrome=ignored,
         ignored_documents=unannotated,
         matcher=matcher,
@@ -333,7 +378,7 @@ def score_annotations(
 
 def score_submission(
     pred_path: Path, reference_path: Path | None, corpus: Corpus, settings: ScoreSettings, *, unit: Unit | None = None, jobs: int = 1,
-    judge=None, only_submitted: bool = False, by_doc: bool = True,
+    judge=None, only_submitted: bool = False, by_doc: bool = True, engine: Engine | None = None,
 ) -> ScoreRun:
     """Load and check both files (InputError on any problem), then :func:`score_annotations`.
 
@@ -358,6 +403,7 @@ def score_submission(
         jobs=jobs,
         judge=judge,
         by_doc=by_doc,
+        engine=engine,
     )
     return replace(run, left_out=left_out) if left_out else run
 

@@ -15,13 +15,16 @@ problem, so every error is reported by the one canonical path.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from itertools import islice
 from pathlib import Path
 
 from benchmark.corpus import Corpus
+from benchmark.engines import Engine, LocalEngine
 from benchmark.input.join import Unmatched, join_by_doc_id
 from benchmark.input.stream import GiveUp, gold_stream, submission_stream
-from benchmark.scoring import ScoreRun, ScoreSettings, Summary, reference_identity, summarize_document
+from benchmark.scoring import CHUNK_DOCUMENTS, ChunkTask, ScoreRun, ScoreSettings, Summary, groupings_for, reference_identity
 from benchmark.submission import submission_max_bytes
 from scorers.event_coref import CorefAccumulator
 from scorers.matching import CONTEXT_MODES, make_matcher
@@ -47,34 +50,55 @@ def _without_chrome(doc: DocumentAnnotation, corpus: Corpus) -> tuple[DocumentAn
     return (replace(doc, events=kept) if len(kept) != len(doc.events) else doc), len(doc.events) - len(kept)
 
 
+@dataclass
+class _Counts:
+    ignored_in_chrome: int = 0
+    documents: int = 0
+
+
+def _scored_pairs(pairs: Iterable[tuple[DocumentAnnotation | None, DocumentAnnotation]], corpus: Corpus, offsets: bool, counts: _Counts,
+                  ) -> Iterator[tuple[DocumentAnnotation, DocumentAnnotation]]:
+    """The joined pairs as the whole-file path scores them: located (offset modes), chrome dropped."""
+    for pred, ref in pairs:
+        pred = pred or DocumentAnnotation(ref.doc_id)
+        if offsets and not (_located(pred) and _located(ref)):
+            raise GiveUp("text-only spans an offset mode cannot score")
+        pred, dropped = _without_chrome(pred, corpus)
+        ref, _ = _without_chrome(ref, corpus)
+        counts.ignored_in_chrome += dropped
+        counts.documents += 1
+        yield pred, ref
+
+
+def _chunks(pairs: Iterator[tuple[DocumentAnnotation, DocumentAnnotation]], by_doc: bool, size: int) -> Iterator[ChunkTask]:
+    while chunk := tuple(islice(pairs, size)):
+        yield ChunkTask(chunk, by_doc=by_doc, coref=True)
+
+
 def score_stream(pred_path: Path, reference_path: Path | None, corpus: Corpus, settings: ScoreSettings, *,
-                 by_doc: bool = False, max_bytes: int | None = None) -> tuple[ScoreRun, list[str], int] | None:
+                 by_doc: bool = False, max_bytes: int | None = None, engine: Engine | None = None,
+                 ) -> tuple[ScoreRun, list[str], int] | None:
     """The run, the reference documents the submission lacks, and the reference's size; None to fall back.
 
     None means: read the files whole (``benchmark.scoring.score_submission``), which gives the same
     result or the canonical problems. ``by_doc`` keeps the per-document breakdowns (a table the
-    size of the corpus).
+    size of the corpus). ``engine`` (``benchmark.engines``) runs the per-chunk map; the reading,
+    the join and the reduce stay here.
     """
     if not can_stream(settings):
         return None
     matcher = make_matcher(settings.match, settings.overlap_threshold)
+    engine = engine or LocalEngine()
     try:
         limit = max_bytes or submission_max_bytes()
         prediction = submission_stream(pred_path, corpus, limit)
         reference = gold_stream(corpus) if reference_path is None else submission_stream(reference_path, corpus, limit)
-        groupings = tuple(g for g in Summary().groupings if by_doc or g != "doc")
-        total, coref, ignored, documents = Summary(groupings=groupings), CorefAccumulator(), 0, 0
-        unmatched = Unmatched()
-        for pred, ref in join_by_doc_id(reference.documents, prediction.documents, unmatched):
-            pred = pred or DocumentAnnotation(ref.doc_id)
-            if matcher.uses_offsets and not (_located(pred) and _located(ref)):
-                raise GiveUp("text-only spans an offset mode cannot score")
-            pred, dropped = _without_chrome(pred, corpus)
-            ref, _ = _without_chrome(ref, corpus)
-            ignored += dropped
-            documents += 1
-            total.add(summarize_document(pred, ref, matcher, corpus, None, by_doc=by_doc))
-            coref.add_document(pred, ref, matcher)
+        total, coref, counts, unmatched = Summary(groupings=groupings_for(by_doc)), CorefAccumulator(), _Counts(), Unmatched()
+        pairs = _scored_pairs(join_by_doc_id(reference.documents, prediction.documents, unmatched), corpus, matcher.uses_offsets, counts)
+        for part, corefs in engine.map_chunks(_chunks(pairs, by_doc, CHUNK_DOCUMENTS if engine.name != "local" else 1), matcher):
+            total.add(part)
+            for doc in corefs:
+                coref.add(doc)
     except GiveUp:
         return None
     from benchmark.coref_results import coref_metrics, coref_notes
@@ -89,10 +113,9 @@ def score_stream(pred_path: Path, reference_path: Path | None, corpus: Corpus, s
         prediction=empty,
         gold=empty,
         summary=total,
-        ignored_in_chrome=ignored,
+        ignored_in_chrome=counts.ignored_in_chrome,
         ignored_documents=tuple(d.doc_id for d in unmatched.extra if d.events),
         matcher=matcher,
         streamed=True,
     )
-    return run, unmatched.missing, documents
-
+    return run, unmatched.missing, counts.documents

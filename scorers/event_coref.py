@@ -224,18 +224,50 @@ def score_event_coref(pred: Annotation, ref: Annotation, matcher: SpanMatcher, *
     )
 
 
+@dataclass(frozen=True)
+class DocumentCoref:
+    """What one document adds to :class:`CorefAccumulator`: its within-document counts and its
+    mentions by cluster, numbered locally (0, 1, ...; an aligned predicted mention shares its
+    reference mention's number). Small and picklable: made where the document is scored (a
+    worker), added where the corpus is summed."""
+
+    within: Mapping[str, CorefCounts | float]
+    key: tuple[tuple[str | None, int], ...]
+    response: tuple[tuple[str | None, int], ...]
+    mentions: int
+    pred_without_cluster: int
+    ref_without_cluster: int
+
+
+def document_coref(pred: DocumentAnnotation, ref: DocumentAnnotation, matcher: SpanMatcher, *, typed: bool = False) -> DocumentCoref:
+    """One reference document and the prediction's events in it (chrome already dropped), for :class:`CorefAccumulator`."""
+    pred_keys, ref_keys = identities(pred.events, ref.events, matcher, typed=typed)
+    ids: dict[MentionKey, int] = {}
+    sides = []
+    for members in (ref_keys, pred_keys):
+        sides.append(tuple((event.cluster, ids.setdefault(key, len(ids))) for event, key in members))
+    return DocumentCoref(
+        within=score_all(_clusters(ref_keys, "within"), _clusters(pred_keys, "within")),
+        key=sides[0],
+        response=sides[1],
+        mentions=len(ids),
+        pred_without_cluster=sum(e.cluster is None for e in pred.events),
+        ref_without_cluster=sum(e.cluster is None for e in ref.events),
+    )
+
+
 @dataclass
 class CorefAccumulator:
     """Event coreference added up document by document, for input read as a stream.
 
     :func:`score_event_coref` needs both annotations whole; this gives the same scores while
     holding only what the cross-document scope cannot do without: each mention as an integer
-    in its cluster (or among the singletons). ``within`` counts are summed as each document is
-    added (the scope is a micro-average), and the alignment is the same per-document one, so
-    the scores equal :func:`score_event_coref` on the whole annotations (tested).
+    in its cluster (or among the singletons). Within-document counts are summed exactly as
+    documents are added (``scorers.coref.CorefTotals``: any order gives the same bits), and the
+    alignment is the same per-document one, so the scores equal :func:`score_event_coref` on
+    the whole annotations (tested).
     """
 
-    typed: bool = False
     within: CorefTotals = field(default_factory=CorefTotals)
     documents: int = 0
     key_clusters: dict[str, list[int]] = field(default_factory=dict)
@@ -248,27 +280,27 @@ class CorefAccumulator:
     ref_without_cluster: int = 0
     _next_id: int = 0
 
-    def add_document(self, pred: DocumentAnnotation, ref: DocumentAnnotation, matcher: SpanMatcher) -> None:
-        """Add one reference document and the prediction's events in it (chrome already dropped)."""
-        pred_keys, ref_keys = identities(pred.events, ref.events, matcher, typed=self.typed)
-        self.within.add(score_all(_clusters(ref_keys, "within"), _clusters(pred_keys, "within")))
+    def add(self, doc: DocumentCoref) -> None:
+        """Add one document's :func:`document_coref` (documents may come in any order)."""
+        self.within.add(doc.within)
         self.documents += 1
-        ids: dict[MentionKey, int] = {}
-        for members, clusters, singletons in ((ref_keys, self.key_clusters, self.key_singletons),
-                                              (pred_keys, self.response_clusters, self.response_singletons)):
-            for event, key in members:
-                number = ids.get(key)
-                if number is None:
-                    number = ids[key] = self._next_id
-                    self._next_id += 1
-                if event.cluster is None:
-                    singletons.append(number)
+        offset = self._next_id
+        self._next_id += doc.mentions
+        for members, clusters, singletons in ((doc.key, self.key_clusters, self.key_singletons),
+                                              (doc.response, self.response_clusters, self.response_singletons)):
+            for cluster, number in members:
+                if cluster is None:
+                    singletons.append(offset + number)
                 else:
-                    clusters.setdefault(event.cluster, []).append(number)
-        self.pred_mentions += len(pred.events)
-        self.pred_without_cluster += sum(e.cluster is None for e in pred.events)
-        self.ref_mentions += len(ref.events)
-        self.ref_without_cluster += sum(e.cluster is None for e in ref.events)
+                    clusters.setdefault(cluster, []).append(offset + number)
+        self.pred_mentions += len(doc.response)
+        self.pred_without_cluster += doc.pred_without_cluster
+        self.ref_mentions += len(doc.key)
+        self.ref_without_cluster += doc.ref_without_cluster
+
+    def add_document(self, pred: DocumentAnnotation, ref: DocumentAnnotation, matcher: SpanMatcher) -> None:
+        """:func:`document_coref` and :meth:`add` in one step."""
+        self.add(document_coref(pred, ref, matcher))
 
     def scores(self) -> EventCorefScores:
         """Both scopes' counts of everything added so far."""

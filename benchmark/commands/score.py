@@ -75,6 +75,11 @@ def add_parser(sub) -> None:
                    help="largest submission or --reference file accepted (default 64 MiB or $EVBENCH_MAX_BYTES)")
     p.add_argument("--jobs", "-j", type=jobs, default=1, metavar="N",
                    help="score documents in N processes (0: one per CPU); the output is the same for any N (default 1)")
+    p.add_argument("--engine", choices=("local", "dask"), default=None,
+                   help="where documents are scored: this process (local, the default) or a Dask cluster (dask: a local cluster of"
+                        " --workers processes, or --scheduler); the output is the same (needs: pip install -e \".[dask]\")")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None, help="a running Dask scheduler, e.g. tcp://host:8786 (implies --engine dask)")
+    p.add_argument("--workers", type=_positive_int, default=2, metavar="N", help="worker processes of the local Dask cluster (default 2)")
     add_corpus_option(p)
     add_interval_options(p)
     add_gate_options(p)
@@ -118,8 +123,25 @@ def paused_gc():
 
 
 def run(args: argparse.Namespace) -> int:
-    with paused_gc():
+    with paused_gc(), _engine(args) as engine:
+        args.engine_object = engine
         return _run(args)
+
+
+def _engine(args: argparse.Namespace):
+    """A started engine for ``--engine dask`` / ``--scheduler`` (closed after the run), else None."""
+    from contextlib import nullcontext
+
+    if args.engine == "dask" or args.scheduler:
+        if args.jobs != 1:
+            from benchmark.problems import InputError, Problem
+
+            raise InputError([Problem("evbench score", "--jobs", "--jobs and --engine dask both say where documents are scored",
+                                      "use --workers N with --engine dask, or --jobs N without it")])
+        from benchmark.engines.dask_engine import DaskEngine
+
+        return DaskEngine(args.scheduler, args.workers)
+    return nullcontext(None)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -143,7 +165,7 @@ def _run(args: argparse.Namespace) -> int:
     with submission_size_limit(args.max_bytes):
         scored, missing, documents = score_file(Path(args.pred), reference, corpus, settings, only_submitted=args.only_submitted,
                                                 unit=intervals.unit if intervals is not None else None, jobs=args.jobs,
-                                                by_doc="doc" in args.by, stream=stream)
+                                                by_doc="doc" in args.by, stream=stream, engine=args.engine_object)
     report_coverage(missing, documents, only_submitted=args.only_submitted)
     result = add_coverage(result_dict(scored), missing, only_submitted=args.only_submitted)
     explanations = None
@@ -188,7 +210,7 @@ def _run_modes(args: argparse.Namespace, corpus, reference: Path | None, *, gate
         for mode in args.match:
             settings = ScoreSettings(match=mode, overlap_threshold=args.overlap_threshold, arg_match=args.arg_match)
             scored, missing, documents = score_file(Path(args.pred), reference, corpus, settings, only_submitted=args.only_submitted, jobs=args.jobs,
-                                                    by_doc=False)
+                                                    by_doc=False, engine=args.engine_object)
             results[mode] = add_coverage(result_dict(scored), missing, only_submitted=args.only_submitted)
     report_coverage(missing, documents, only_submitted=args.only_submitted)
     first = results[args.match[0]]
