@@ -279,9 +279,20 @@ def _pairs(n: int) -> int:
     return n * (n - 1) // 2
 
 
-def _counts(recall_num: float | Fraction, recall_den: float | Fraction, precision_num: float | Fraction, precision_den: float | Fraction) -> CorefCounts:
-    # Metrics compute with exact ints/Fractions (order-independent), stored as floats.
-    return CorefCounts(float(recall_num), float(recall_den), float(precision_num), float(precision_den))
+#: A metric's counts as exact numbers, in the field order of its counts class (4 values; BLANC 8).
+#: Metrics compute exactly (order-independent) and are stored as floats only at the end
+#: (:func:`_as_counts`), so counts of disjoint pieces of a partition can be added exactly first.
+ExactCounts = tuple[Fraction, ...]
+
+
+def _counts(*values: int | Fraction) -> ExactCounts:
+    return tuple(Fraction(v) for v in values)
+
+
+def _as_counts(name: str, exact: ExactCounts) -> CorefCounts:
+    """The stored (float) counts of metric ``name``."""
+    kind = BlancCounts if name == "blanc" else CorefCounts
+    return kind(*(float(v) for v in exact))
 
 
 # --------------------------------------------------------------------------
@@ -289,7 +300,7 @@ def _counts(recall_num: float | Fraction, recall_den: float | Fraction, precisio
 # --------------------------------------------------------------------------
 
 
-def _muc(al: _Alignment) -> CorefCounts:
+def _muc(al: _Alignment) -> ExactCounts:
     # |K| - |p(K)| summed over key clusters equals sum over (K, R) of (|K & R| - 1):
     # key mentions missing from the response are singleton parts worth 0.
     correct = sum(n - 1 for n in al.overlap.values())
@@ -310,7 +321,7 @@ def _exact_sum(terms: Iterable[tuple[int, int]]) -> Fraction:
     return sum((Fraction(n, d) for d, n in sorted(by_denominator.items())), Fraction(0))
 
 
-def _b_cubed(al: _Alignment) -> CorefCounts:
+def _b_cubed(al: _Alignment) -> ExactCounts:
     recall_num = _exact_sum((n * n, len(al.key[i])) for (i, _), n in al.overlap.items())
     precision_num = _exact_sum((n * n, len(al.response[j])) for (_, j), n in al.overlap.items())
     return _counts(recall_num, al.key_mentions, precision_num, al.response_mentions)
@@ -349,17 +360,17 @@ def _best_alignment_similarity(al: _Alignment, phi: Callable[[_Alignment, int, i
     return _exact_sum(phi(al, i, j) for i, j in chosen)
 
 
-def _ceaf_m(al: _Alignment) -> CorefCounts:
+def _ceaf_m(al: _Alignment) -> ExactCounts:
     total = _best_alignment_similarity(al, _phi3)
     return _counts(total, al.key_mentions, total, al.response_mentions)
 
 
-def _ceaf_e(al: _Alignment) -> CorefCounts:
+def _ceaf_e(al: _Alignment) -> ExactCounts:
     total = _best_alignment_similarity(al, _phi4)
     return _counts(total, len(al.key), total, len(al.response))
 
 
-def _blanc(al: _Alignment) -> BlancCounts:
+def _blanc(al: _Alignment) -> ExactCounts:
     key_coref = sum(_pairs(len(c)) for c in al.key)
     response_coref = sum(_pairs(len(c)) for c in al.response)
     correct_coref = sum(_pairs(n) for n in al.overlap.values())
@@ -382,16 +393,7 @@ def _blanc(al: _Alignment) -> BlancCounts:
         - sum(_pairs(n) for n in common_in_response.values())
         + correct_coref
     )
-    return BlancCounts(
-        float(correct_coref),
-        float(key_coref),
-        float(correct_coref),
-        float(response_coref),
-        float(correct_noncoref),
-        float(key_noncoref),
-        float(correct_noncoref),
-        float(response_noncoref),
-    )
+    return _counts(correct_coref, key_coref, correct_coref, response_coref, correct_noncoref, key_noncoref, correct_noncoref, response_noncoref)
 
 
 def _lea_side(
@@ -412,7 +414,7 @@ def _lea_side(
     return _exact_sum(terms)
 
 
-def _lea(al: _Alignment) -> CorefCounts:
+def _lea(al: _Alignment) -> ExactCounts:
     by_key: dict[int, list[tuple[int, int]]] = defaultdict(list)
     by_response: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for (i, j), n in al.overlap.items():
@@ -435,7 +437,7 @@ def muc(key: Partition, response: Partition) -> CorefCounts:
     cluster tells how many are missing (precision swaps key and response).
     Reference: Vilain et al. (1995), "A model-theoretic coreference scoring scheme", MUC-6.
     """
-    return _muc(_align(key, response))
+    return _as_counts("muc", _muc(_align(key, response)))
 
 
 def b_cubed(key: Partition, response: Partition) -> CorefCounts:
@@ -445,7 +447,7 @@ def b_cubed(key: Partition, response: Partition) -> CorefCounts:
     present on one side only scores 0 there.
     Reference: Bagga & Baldwin (1998), "Algorithms for scoring coreference chains", LREC workshop.
     """
-    return _b_cubed(_align(key, response))
+    return _as_counts("b3", _b_cubed(_align(key, response)))
 
 
 def ceaf_m(key: Partition, response: Partition) -> CorefCounts:
@@ -455,7 +457,7 @@ def ceaf_m(key: Partition, response: Partition) -> CorefCounts:
     here scipy's ``linear_sum_assignment``).
     Reference: Luo (2005), "On coreference resolution performance metrics", HLT/EMNLP.
     """
-    return _ceaf_m(_align(key, response))
+    return _as_counts("ceaf_m", _ceaf_m(_align(key, response)))
 
 
 def ceaf_e(key: Partition, response: Partition) -> CorefCounts:
@@ -464,7 +466,7 @@ def ceaf_e(key: Partition, response: Partition) -> CorefCounts:
     phi4(K, R) = 2|K & R| / (|K| + |R|), so every entity weighs the same.
     Reference: Luo (2005), "On coreference resolution performance metrics", HLT/EMNLP.
     """
-    return _ceaf_e(_align(key, response))
+    return _as_counts("ceaf_e", _ceaf_e(_align(key, response)))
 
 
 def blanc(key: Partition, response: Partition) -> BlancCounts:
@@ -477,7 +479,7 @@ def blanc(key: Partition, response: Partition) -> BlancCounts:
     coreference evaluation", NLE 17(4); Luo, Pradhan, Recasens & Hovy (2014),
     "An Extension of BLANC to System Mentions", ACL; reference scorer v8.01.
     """
-    return _blanc(_align(key, response))
+    return _as_counts("blanc", _blanc(_align(key, response)))  # type: ignore[return-value]
 
 
 def lea(key: Partition, response: Partition) -> CorefCounts:
@@ -488,7 +490,7 @@ def lea(key: Partition, response: Partition) -> CorefCounts:
     Reference: Moosavi & Strube (2016), "Which coreference evaluation metric do you
     trust? A proposal for a link-based entity aware metric", ACL.
     """
-    return _lea(_align(key, response))
+    return _as_counts("lea", _lea(_align(key, response)))
 
 
 COREF_METRICS: dict[str, Callable[[Partition, Partition], CorefCounts]] = {
@@ -500,7 +502,7 @@ COREF_METRICS: dict[str, Callable[[Partition, Partition], CorefCounts]] = {
     "lea": lea,
 }
 
-_METRICS_ON_ALIGNMENT: dict[str, Callable[[_Alignment], CorefCounts]] = {
+_METRICS_ON_ALIGNMENT: dict[str, Callable[[_Alignment], ExactCounts]] = {
     "muc": _muc,
     "b3": _b_cubed,
     "ceaf_m": _ceaf_m,
@@ -534,7 +536,7 @@ def score_all(key: Partition, response: Partition) -> dict[str, CorefCounts | fl
     """
     al = _align(key, response)
     results: dict[str, CorefCounts | float] = {
-        name: metric(al) for name, metric in _METRICS_ON_ALIGNMENT.items()
+        name: _as_counts(name, metric(al)) for name, metric in _METRICS_ON_ALIGNMENT.items()
     }
     results["conll"] = conll_f1(results)
     return results
@@ -584,6 +586,40 @@ class CorefTotals:
         if all(name in totals for name in CONLL_METRICS):
             out["conll"] = conll_f1(totals)
         return out
+
+
+def score_pieces(pieces: Iterable[tuple[Partition, Partition]]) -> dict[str, CorefCounts | float]:
+    """:func:`score_all` of the union of ``pieces``, computed one piece at a time, with the same bits.
+
+    Each piece is a (key, response) pair of partitions; no two pieces may share a mention, and
+    no cluster of either side may be split between pieces (e.g. the connected components of
+    the key/response overlap graph). Then every count is a sum over pieces: MUC and LEA sum
+    over clusters, B-cubed over mentions, each CEAF optimum over components. BLANC's
+    non-coreference links also join mentions of *different* pieces; those are added from the
+    totals (all pairs minus the pairs within pieces). The exact counts are added before the
+    one rounding to float, so the result equals :func:`score_all` of the union exactly,
+    while only one piece is held at a time (a corpus-wide cross-document partition).
+    """
+    empty = _align((), ())
+    sums = {name: list(metric(empty)) for name, metric in _METRICS_ON_ALIGNMENT.items()}
+    totals = [0, 0, 0]  # key mentions, response mentions, common mentions
+    within = [0, 0, 0]  # pairs among each of those inside pieces
+    for key, response in pieces:
+        al = _align(key, response)
+        for name, metric in _METRICS_ON_ALIGNMENT.items():
+            sums[name] = [a + b for a, b in zip(sums[name], metric(al), strict=True)]
+        for i, n in enumerate((al.key_mentions, al.response_mentions, sum(al.overlap.values()))):
+            totals[i] += n
+            within[i] += _pairs(n)
+    across = [_pairs(n) - w for n, w in zip(totals, within, strict=True)]
+    blanc_counts = sums["blanc"]  # correct_coref, key_coref, correct_coref, response_coref, then the four non-coreference counts
+    blanc_counts[4] += across[2]
+    blanc_counts[5] += across[0]
+    blanc_counts[6] += across[2]
+    blanc_counts[7] += across[1]
+    results: dict[str, CorefCounts | float] = {name: _as_counts(name, tuple(values)) for name, values in sums.items()}
+    results["conll"] = conll_f1(results)
+    return results
 
 
 def sum_scores(per_document: Iterable[Mapping[str, CorefCounts | float]]) -> dict[str, CorefCounts | float]:

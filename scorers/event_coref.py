@@ -67,13 +67,15 @@ Documents and zero division
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Hashable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from itertools import repeat
 from typing import Literal
 
 from scorers.alignment import align_triggers
-from scorers.coref import CONLL_METRICS, BlancCounts, CorefCounts, CorefTotals, conll_f1, score_all, sum_scores
+from scorers.coref import CONLL_METRICS, BlancCounts, CorefCounts, CorefTotals, conll_f1, score_all, score_pieces, sum_scores
 from scorers.matching import SpanMatcher
 from scorers.model import Annotation, DocumentAnnotation, EventMention
 
@@ -256,43 +258,50 @@ def document_coref(pred: DocumentAnnotation, ref: DocumentAnnotation, matcher: S
     )
 
 
-@dataclass
 class CorefAccumulator:
     """Event coreference added up document by document, for input read as a stream.
 
     :func:`score_event_coref` needs both annotations whole; this gives the same scores while
-    holding only what the cross-document scope cannot do without: each mention as an integer
-    in its cluster (or among the singletons). Within-document counts are summed exactly as
-    documents are added (``scorers.coref.CorefTotals``: any order gives the same bits), and the
-    alignment is the same per-document one, so the scores equal :func:`score_event_coref` on
-    the whole annotations (tested).
+    holding only what the cross-document scope cannot do without, compactly: for each mention
+    (a number) the number of its key cluster and of its response cluster, in two integer
+    arrays, and the cluster ids seen. Within-document counts are summed exactly as documents
+    are added (``scorers.coref.CorefTotals``: any order gives the same bits). The cross scope
+    is scored at the end one connected component at a time (``scorers.coref.score_pieces``,
+    exactly equal to scoring the whole partition), so no corpus-sized set of Python objects
+    is ever built. The alignment is the same per-document one, so the scores equal
+    :func:`score_event_coref` on the whole annotations (tested).
     """
 
-    within: CorefTotals = field(default_factory=CorefTotals)
-    documents: int = 0
-    key_clusters: dict[str, list[int]] = field(default_factory=dict)
-    response_clusters: dict[str, list[int]] = field(default_factory=dict)
-    key_singletons: list[int] = field(default_factory=list)
-    response_singletons: list[int] = field(default_factory=list)
-    pred_mentions: int = 0
-    pred_without_cluster: int = 0
-    ref_mentions: int = 0
-    ref_without_cluster: int = 0
-    _next_id: int = 0
+    def __init__(self) -> None:
+        self.within = CorefTotals()
+        self.documents = 0
+        #: Per mention: its key (reference) cluster and its response (predicted) cluster, -1 if absent on that side.
+        self.key_of: array[int] = array("q")
+        self.response_of: array[int] = array("q")
+        self._cluster_numbers: tuple[dict[str, int], dict[str, int]] = ({}, {})
+        self._clusters = [0, 0]  # clusters numbered so far, key and response (named ones and singletons)
+        self.pred_mentions = self.pred_without_cluster = self.ref_mentions = self.ref_without_cluster = 0
+
+    def _cluster(self, side: int, cluster: str | None) -> int:
+        numbers = self._cluster_numbers[side]
+        if cluster is not None and cluster in numbers:
+            return numbers[cluster]
+        number = self._clusters[side]
+        self._clusters[side] += 1
+        if cluster is not None:
+            numbers[cluster] = number
+        return number
 
     def add(self, doc: DocumentCoref) -> None:
         """Add one document's :func:`document_coref` (documents may come in any order)."""
         self.within.add(doc.within)
         self.documents += 1
-        offset = self._next_id
-        self._next_id += doc.mentions
-        for members, clusters, singletons in ((doc.key, self.key_clusters, self.key_singletons),
-                                              (doc.response, self.response_clusters, self.response_singletons)):
+        offset = len(self.key_of)
+        self.key_of.extend(repeat(-1, doc.mentions))
+        self.response_of.extend(repeat(-1, doc.mentions))
+        for side, (members, owner) in enumerate(((doc.key, self.key_of), (doc.response, self.response_of))):
             for cluster, number in members:
-                if cluster is None:
-                    singletons.append(offset + number)
-                else:
-                    clusters.setdefault(cluster, []).append(offset + number)
+                owner[offset + number] = self._cluster(side, cluster)
         self.pred_mentions += len(doc.response)
         self.pred_without_cluster += doc.pred_without_cluster
         self.ref_mentions += len(doc.key)
@@ -302,18 +311,54 @@ class CorefAccumulator:
         """:func:`document_coref` and :meth:`add` in one step."""
         self.add(document_coref(pred, ref, matcher))
 
+    def _pieces(self) -> Iterator[tuple[list[frozenset[int]], list[frozenset[int]]]]:
+        """The cross-document partitions' connected components (key clusters, response clusters), one at a time.
+
+        Clusters are nodes (key clusters first, then response clusters), each mention in both
+        partitions joins its two clusters (union-find), and mentions are bucketed by their
+        component's root with a counting sort: integer arrays only.
+        """
+        n_key = self._clusters[0]
+        parent = array("q", range(n_key + self._clusters[1]))
+
+        def root(node: int) -> int:
+            while parent[node] != node:
+                parent[node] = parent[parent[node]]
+                node = parent[node]
+            return node
+
+        for k, r in zip(self.key_of, self.response_of, strict=True):
+            if k >= 0 and r >= 0:
+                a, b = root(k), root(n_key + r)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+        component = array("q", (root(k) if k >= 0 else root(n_key + r) for k, r in zip(self.key_of, self.response_of, strict=True)))
+        starts = array("q", repeat(0, len(parent) + 1))
+        for c in component:
+            starts[c + 1] += 1
+        for i in range(len(parent)):
+            starts[i + 1] += starts[i]
+        order, filled = array("q", repeat(0, len(component))), array("q", starts)
+        for mention, c in enumerate(component):
+            order[filled[c]] = mention
+            filled[c] += 1
+        for c in range(len(parent)):
+            if starts[c] == starts[c + 1]:
+                continue
+            key: dict[int, list[int]] = {}
+            response: dict[int, list[int]] = {}
+            for mention in order[starts[c] : starts[c + 1]]:
+                if self.key_of[mention] >= 0:
+                    key.setdefault(self.key_of[mention], []).append(mention)
+                if self.response_of[mention] >= 0:
+                    response.setdefault(self.response_of[mention], []).append(mention)
+            yield [frozenset(m) for m in key.values()], [frozenset(m) for m in response.values()]
+
     def scores(self) -> EventCorefScores:
         """Both scopes' counts of everything added so far."""
-
-        def partition(clusters: dict[str, list[int]], singletons: list[int]) -> tuple[frozenset[int], ...]:
-            return (*(frozenset(c) for c in clusters.values()), *(frozenset((s,)) for s in singletons))
-
-        key = partition(self.key_clusters, self.key_singletons)
-        response = partition(self.response_clusters, self.response_singletons)
-        cross = score_all(key, response)  # as score_event_coref: the one cross unit is scored even when empty
         return EventCorefScores(
             within=self.within.result() if self.documents else _zero_scores(),
-            cross=cross,
+            cross=score_pieces(self._pieces()),  # as score_event_coref: the one cross unit is scored even when empty
             pred_mentions=self.pred_mentions,
             pred_without_cluster=self.pred_without_cluster,
             ref_mentions=self.ref_mentions,
