@@ -164,6 +164,10 @@ def measure_size(n_docs: int, args: argparse.Namespace, env: dict) -> dict:
         row[f"score_jobs{jobs}"] = best_of(repeat, evbench(*base, "--jobs", str(jobs), "--out", str(out)), env)
         outputs[jobs] = out.read_bytes()
     row["jobs_identical"] = len(set(outputs.values())) == 1
+    for workers in args.dask_workers:
+        out = root / f"result-dask{workers}.json"
+        row[f"dask_{workers}"] = best_of(1, evbench(*base, "--engine", "dask", "--workers", str(workers), "--out", str(out)), env)
+        row[f"dask_{workers}"]["identical"] = out.read_bytes() == outputs[1]
     ci = ["--ci", "0.95", "--resamples", str(args.resamples)]
     row["ci_jobs1"] = best_of(repeat, evbench(*base, *ci, "--out", str(root / "result-ci.json")), env)
     if n_docs <= args.resample_check_max:
@@ -203,7 +207,9 @@ def cold_start(env: dict, runs: int) -> dict:
 
 
 def table(rows: list[dict], jobs: int, resamples: int) -> tuple[list[str], list[list]]:
+    dask = sorted({int(k.split("_")[1]) for r in rows for k in r if k.startswith("dask_")})
     headers = ["docs", "pred + ref MB", "floor s (parser)", "score s (x floor)", f"score --jobs {jobs} s (speed-up)",
+               *([f"--engine dask, {' / '.join(map(str, dask))} workers s"] if dask else []),
                f"+ bootstrap {resamples} s (x score)", "peak RSS MB (x largest input)", f"peak RSS --ci MB ({resamples // 10} / {resamples} resamples)"]
     body = []
     for r in rows:
@@ -211,7 +217,7 @@ def table(rows: list[dict], jobs: int, resamples: int) -> tuple[list[str], list[
         head = [f"{r['docs']:,}", f"{r['prediction_mb']:.0f} + {r['reference_mb']:.0f}", f"{r['floor_s']:.2f} ({r['floor_parser']})"]
         one = r["score_jobs1"]
         if r.get("partial"):  # --full-max: one scoring pass only
-            body.append([*head, f"{one['wall_s']:.2f} ({one['wall_s'] / r['floor_s']:.1f}x)", "-", "-",
+            body.append([*head, f"{one['wall_s']:.2f} ({one['wall_s'] / r['floor_s']:.1f}x)", "-", *(["-"] if dask else []), "-",
                          f"{one['max_rss_mb']:.0f} ({one['max_rss_mb'] / largest:.1f}x)", "-"])
             continue
         many, ci = r[f"score_jobs{jobs}"], r["ci_jobs1"]
@@ -221,6 +227,8 @@ def table(rows: list[dict], jobs: int, resamples: int) -> tuple[list[str], list[
             *head,
             f"{one['wall_s']:.2f} ({one['wall_s'] / r['floor_s']:.1f}x)",
             f"{many['wall_s']:.2f} ({one['wall_s'] / many['wall_s']:.2f}x)" + ("" if r["jobs_identical"] else " OUTPUT DIFFERS"),
+            *([" / ".join(f"{r[f'dask_{w}']['wall_s']:.2f}" + ("" if r[f"dask_{w}"]["identical"] else " OUTPUT DIFFERS") if f"dask_{w}" in r else "-"
+                          for w in dask)] if dask else []),
             f"{boot:.2f} ({boot / one['wall_s']:.2f}x)",
             f"{one['max_rss_mb']:.0f} ({one['max_rss_mb'] / largest:.1f}x)",
             (f"{small['max_rss_mb']:.0f} / " if small else "- / ") + f"{ci['max_rss_mb']:.0f}",
@@ -229,38 +237,37 @@ def table(rows: list[dict], jobs: int, resamples: int) -> tuple[list[str], list[
 
 
 def targets(rows: list[dict], cold: dict | None, jobs: int) -> list[tuple[str, bool, str]]:
+    """The targets of the scale issue: time within 8x the parse floor and linear, memory flat in the documents."""
     out = []
-    every = rows
-    for r in every:
+    for r in rows:
         one = r["score_jobs1"]["wall_s"]
-        out.append((f"{r['docs']:,} docs: score <= 3x parse floor", one <= 3 * r["floor_s"], f"{one / r['floor_s']:.1f}x"))
-    partial = [r for r in rows if r.get("partial")]
-    for r in partial:
-        largest = max(r["prediction_mb"], r["reference_mb"])
-        rss = r["score_jobs1"]["max_rss_mb"]
-        out.append((f"{r['docs']:,} docs: peak memory <= 2x largest input", rss <= 2 * largest, f"{rss / largest:.1f}x"))
+        out.append((f"{r['docs']:,} docs: score <= 8x parse floor", one <= 8 * r["floor_s"], f"{one / r['floor_s']:.1f}x"))
     for a, b in zip(rows, rows[1:], strict=False):
         ratio_docs = b["docs"] / a["docs"]
         ratio_time = b["score_jobs1"]["wall_s"] / a["score_jobs1"]["wall_s"]
         out.append((f"{a['docs']:,} -> {b['docs']:,} docs: time linear ({ratio_docs:.0f}x docs -> <= {1.1 * ratio_docs:.0f}x time)",
                     ratio_time <= 1.1 * ratio_docs, f"{ratio_time:.1f}x"))
+        grow = b["score_jobs1"]["max_rss_mb"] / a["score_jobs1"]["max_rss_mb"]
+        if ratio_docs <= 8:
+            out.append((f"{a['docs']:,} -> {b['docs']:,} docs: peak memory flat (<= 2x)", grow <= 2, f"{grow:.2f}x"))
+    for r in rows:
+        rss = r["score_jobs1"]["max_rss_mb"]
+        if r["docs"] >= 100_000:
+            out.append((f"{r['docs']:,} docs: peak memory under 1 GB", rss < 1024, f"{rss:.0f} MB"))
     rows = [r for r in rows if not r.get("partial")]
     for r in rows:
         one, ci = r["score_jobs1"]["wall_s"], r["ci_jobs1"]["wall_s"]
         out.append((f"{r['docs']:,} docs: bootstrap <= 2x one scoring pass", ci - one <= 2 * one, f"{(ci - one) / one:.2f}x"))
-    for r in rows:
-        largest = max(r["prediction_mb"], r["reference_mb"])
-        rss = max(r["score_jobs1"]["max_rss_mb"], r["ci_jobs1"]["max_rss_mb"])
-        out.append((f"{r['docs']:,} docs: peak memory <= 2x largest input", rss <= 2 * largest, f"{rss / largest:.1f}x"))
+        rss, ci_rss = r["score_jobs1"]["max_rss_mb"], r["ci_jobs1"]["max_rss_mb"]
+        out.append((f"{r['docs']:,} docs: --ci peak memory <= 1.5x the plain run", ci_rss <= 1.5 * rss, f"{ci_rss / rss:.2f}x"))
         small = r.get("ci_small_jobs1")
         if small:
             grows = r["ci_jobs1"]["max_rss_mb"] > 1.1 * small["max_rss_mb"] + 20
             out.append((f"{r['docs']:,} docs: memory does not grow with resamples", not grows,
                         f"{small['max_rss_mb']:.0f} -> {r['ci_jobs1']['max_rss_mb']:.0f} MB"))
     if cold:
-        ev, py = cold["evbench score (bundled gold)"]["median_s"], cold["python -c 'import json'"]["median_s"]
-        out.append(("cold start: evbench score (gold) <= 3x python -c 'import json' + 0.2 s", ev <= 3 * py + 0.2,
-                    f"{ev:.3f} s vs limit {3 * py + 0.2:.3f} s (python: {py:.3f} s)"))
+        ev = cold["evbench score (bundled gold)"]["median_s"]
+        out.append(("cold start: evbench score (gold) <= 0.25 s", ev <= 0.25, f"{ev:.3f} s"))
     return out
 
 
@@ -273,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--resample-check-max", type=int, default=10000, help="also run --resamples R/10 up to this many docs")
     parser.add_argument("--full-max", type=int, default=10**9,
                         help="above this many docs measure only the floor and score --jobs N (the 100k run takes long)")
+    parser.add_argument("--dask-workers", type=lambda v: [int(w) for w in v.split(",") if w.strip()], default=[],
+                        help="also score with --engine dask on a local cluster of each of these worker counts, e.g. 1,2 (needs .[dask])")
     parser.add_argument("--cold-runs", type=int, default=20, help="runs of each cold-start command (0 skips it)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "evbench-perf"), help="where corpora are generated and kept")
