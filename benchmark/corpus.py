@@ -112,7 +112,7 @@ class Corpus:
 
     def checksum(self) -> str:
         """One sha256 over the manifest's document hashes: names the corpus a result was made on."""
-        joined = "".join(f"{d}:{_sha256_file(self.root / 'documents' / f'{d}.txt')}\n" for d in sorted(self.documents))
+        joined = "".join(f"{d}:{sha256_file(self.root / 'documents' / f'{d}.txt')}\n" for d in sorted(self.documents))
         return hashlib.sha256(joined.encode()).hexdigest()
 
 
@@ -121,8 +121,13 @@ def default_gold_dir() -> Path:
     return Path(str(resources.files("gold")))
 
 
-def _sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def sha256_file(path: Path) -> str:
+    """The file's sha256, read in 1 MiB blocks (a submission may be gigabytes: never held whole)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 _LAYOUT_FIX = "point --gold at a directory laid out like gold/ (manifest.json, ontology.json, documents/)"

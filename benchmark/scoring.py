@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from benchmark import __version__
 from benchmark.coref_results import coref_section
-from benchmark.corpus import Corpus
+from benchmark.corpus import Corpus, sha256_file
 from benchmark.error_results import error_section
 from benchmark.problems import InputError
 from benchmark.submission import load_reference, load_submission
@@ -252,7 +252,7 @@ class ScoreRun:
 
 
 def _sha256_files(paths: list[Path]) -> str:
-    joined = "".join(f"{p.name}:{hashlib.sha256(p.read_bytes()).hexdigest()}\n" for p in sorted(paths))
+    joined = "".join(f"{p.name}:{sha256_file(p)}\n" for p in sorted(paths))
     return hashlib.sha256(joined.encode()).hexdigest()
 
 
@@ -268,7 +268,7 @@ def reference_identity(path: Path | None, corpus: Corpus) -> dict:
         files = sorted(corpus.annotations_dir.glob("*.json"))
         source, checksum, version = corpus.gold_release, _sha256_files(files), corpus.version
     else:
-        source, checksum, version = path.name, hashlib.sha256(path.read_bytes()).hexdigest(), None
+        source, checksum, version = path.name, sha256_file(path), None
     return {"source": source, "version": version, "checksum": checksum, "corpus_checksum": corpus.checksum()}
 
 
