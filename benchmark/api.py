@@ -3,7 +3,7 @@
 `score` returns the same result dict as ``evbench score --format json``: for files it runs
 exactly the command's path (`benchmark.scoring.score_submission`); for in-memory inputs it
 first puts them through the same validation as files, then the same chrome handling, scorers
-and result builder. Invalid input raises `benchmark.problems.InputError` listing every problem.
+and result builder. Invalid input raises `benchmark.input.problems.InputError` listing every problem.
 
     >>> from benchmark.api import score
     >>> result = score("predictions.jsonl")                      # a submission file
@@ -19,12 +19,12 @@ import os
 from dataclasses import fields
 from pathlib import Path
 
-from benchmark.corpus import Corpus, load_corpus
 from benchmark.coverage import covered_result
-from benchmark.problems import InputError, Problem
+from benchmark.input.corpus import Corpus, load_corpus
+from benchmark.input.problems import InputError, Problem
+from benchmark.input.submission import _json_documents, annotation_to_submission, load_gold, load_submission
+from benchmark.input.validation import build_annotation
 from benchmark.scoring import ScoreSettings, reference_identity, score_annotations, score_submission
-from benchmark.submission import _json_documents, annotation_to_submission, load_gold, load_submission
-from benchmark.validation import build_annotation
 from scorers.model import Annotation
 
 _SETTINGS = tuple(f.name for f in fields(ScoreSettings) if f.name != "match")

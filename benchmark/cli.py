@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from benchmark import __version__
-from benchmark.problems import InputError
+from benchmark.input.problems import InputError
 
 #: Command name -> its module in ``benchmark.commands``.
 COMMANDS = {name.replace("_", "-"): name for name in (

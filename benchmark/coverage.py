@@ -15,11 +15,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from benchmark.problems import InputError, Problem
+from benchmark.input.problems import InputError, Problem
 
 if TYPE_CHECKING:
-    from benchmark.corpus import Corpus
     from benchmark.engines import Engine
+    from benchmark.input.corpus import Corpus
     from benchmark.scoring import ScoreRun, ScoreSettings
     from scorers.model import Annotation
     from scorers.units import Unit
@@ -96,14 +96,14 @@ def score_file(
     from benchmark.scoring import score_submission
 
     if stream and not only_submitted and unit is None and jobs == 1:
+        from benchmark.input.submission import submission_max_bytes
         from benchmark.streaming import score_stream
-        from benchmark.submission import submission_max_bytes
 
         streamed = score_stream(pred, reference, corpus, settings, by_doc=by_doc, max_bytes=submission_max_bytes(), engine=engine)
         if streamed is not None:
             return streamed
     if not isinstance(corpus.documents, dict):  # a lazy corpus: the whole-file path reads every text often
-        from benchmark.corpus import load_corpus
+        from benchmark.input.corpus import load_corpus
 
         corpus = load_corpus(corpus.root)
     run = score_submission(pred, reference, corpus, settings, unit=unit, jobs=jobs, only_submitted=only_submitted, by_doc=by_doc, engine=engine)

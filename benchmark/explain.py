@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from benchmark.corpus import Corpus
+from benchmark.input.corpus import Corpus
 from benchmark.scoring import ScoreRun
 from scorers import arabic
 from scorers.alignment import span_key

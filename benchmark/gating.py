@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import re
 
-from benchmark.problems import InputError, Problem
+from benchmark.input.problems import InputError, Problem
 from scorers.gate import DEFAULT_GATE_METRICS, GateError, Verdict, evaluate, gate_metrics
 from scorers.registry import ALL_METRIC_NAMES, ALL_METRICS
 

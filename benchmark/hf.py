@@ -27,10 +27,10 @@ import datasets
 from datasets import Dataset, DatasetDict, Features, List, Value
 
 from benchmark import __version__
-from benchmark.corpus import Corpus, load_corpus
-from benchmark.problems import InputError, Problem
-from benchmark.submission import annotation_to_submission, load_gold
-from benchmark.validation import build_annotation
+from benchmark.input.corpus import Corpus, load_corpus
+from benchmark.input.problems import InputError, Problem
+from benchmark.input.submission import annotation_to_submission, load_gold
+from benchmark.input.validation import build_annotation
 from scorers.model import Annotation
 
 SPLIT = "test"

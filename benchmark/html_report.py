@@ -21,8 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from benchmark.corpus import Segment
 from benchmark.error_tables import RULES, explains, metric_name
+from benchmark.input.corpus import Segment
 from benchmark.report_data import (
     ArgumentSpan,
     ArgumentView,

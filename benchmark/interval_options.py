@@ -10,7 +10,7 @@ import argparse
 from dataclasses import dataclass
 
 from benchmark.arg_types import fraction, integer
-from benchmark.problems import InputError, Problem
+from benchmark.input.problems import InputError, Problem
 from scorers.units import UNITS, Unit
 
 

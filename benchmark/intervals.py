@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from benchmark.corpus import Corpus
+from benchmark.input.corpus import Corpus
 from benchmark.interval_options import IntervalSettings
 from benchmark.scoring import ScoreRun
 from scorers.bootstrap import UNLOCATED, CountTable, Unit, bootstrap, count_table, f1_intervals, percentile_interval, table_of, unit_keys

@@ -36,9 +36,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from benchmark.corpus import default_gold_dir
+from benchmark.input.corpus import default_gold_dir
+from benchmark.input.problems import InputError, Problem
 from benchmark.llm_client import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, ChatClient, ChatError, default_cache_dir, one_line, setting
-from benchmark.problems import InputError, Problem
 
 #: Names the prompt template (wording and answer format, not the rules, which come from the
 #: guidelines file and are identified by their hash). Change it whenever the template changes.

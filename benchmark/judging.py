@@ -18,7 +18,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 
-from benchmark.corpus import Corpus
+from benchmark.input.corpus import Corpus
 from scorers.events import Outcome
 from scorers.matching import DocumentContext, JudgedKey, make_matcher
 from scorers.model import Annotation, Span

@@ -42,7 +42,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from benchmark.problems import InputError, Problem
+from benchmark.input.problems import InputError, Problem
 
 ENV_BASE_URL, ENV_MODEL, ENV_API_KEY = "EVBENCH_LLM_BASE_URL", "EVBENCH_LLM_MODEL", "EVBENCH_LLM_API_KEY"
 #: Statuses worth asking again: the server is busy, overloaded or failed this once.

@@ -41,9 +41,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmark.corpus import Corpus, Ontology
-from benchmark.problems import InputError, Problem
-from benchmark.reading import UTF8_BOM, _check_head, _decode, check_file, is_jsonl, max_bytes_from_env
+from benchmark.input.corpus import Corpus, Ontology
+from benchmark.input.problems import InputError, Problem
+from benchmark.input.reading import UTF8_BOM, _check_head, _decode, check_file, is_jsonl, max_bytes_from_env
 
 
 @dataclass(frozen=True)
@@ -773,7 +773,7 @@ def entries_from_value(value: object, file: str, where: str = "$") -> RawInput:
         if problems:
             raise InputError(problems)
         return raw
-    from benchmark.validation import describe_value
+    from benchmark.input.validation import describe_value
 
     raise InputError([Problem(file, where, f"expected a submission, a {{doc_id: events}} object or document objects, found {describe_value(value)}",
                               'write {"documents": [{"doc_id": ..., "events": [...]}]} or {"<doc_id>": [events]}')])
@@ -848,7 +848,7 @@ def _read_lines(text: str, file: str) -> RawInput:
             problems.append(Problem(file, where, f"malformed JSON, even after repairing: {message}", "write one JSON document object per line"))
             continue
         if not isinstance(value, dict):
-            from benchmark.validation import describe_value
+            from benchmark.input.validation import describe_value
 
             problems.append(Problem(file, f"line {number}", f"expected a JSON object, found {describe_value(value)}",
                                     'write one document object per line: {"doc_id": ..., "events": [...]}'))

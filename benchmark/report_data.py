@@ -27,8 +27,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from benchmark.corpus import Corpus, Segment
 from benchmark.coverage import covered_result
+from benchmark.input.corpus import Corpus, Segment
 from benchmark.scoring import ScoreRun
 from scorers.errors import CATEGORIES, Error, document_errors
 from scorers.events import Item, Kind, Outcome

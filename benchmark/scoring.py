@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING
 
 from benchmark import __version__
 from benchmark.coref_results import coref_section
-from benchmark.corpus import Corpus, sha256_file
 from benchmark.error_results import error_section
-from benchmark.problems import InputError
-from benchmark.submission import load_reference, load_submission
+from benchmark.input.corpus import Corpus, sha256_file
+from benchmark.input.problems import InputError
+from benchmark.input.submission import load_reference, load_submission
 from scorers.errors import error_counts
 from scorers.events import GROUPINGS, Outcome, confusion_counts, confusion_matrix, count_cells, macro_average_of, prf_by_cell
 from scorers.matching import CONTEXT_MODES, DEFAULT_OVERLAP_THRESHOLD, DocumentContext, SpanMatcher, make_matcher
@@ -273,9 +273,9 @@ def reference_identity(path: Path | None, corpus: Corpus) -> dict:
 
 
 def require_offsets(annotation: Annotation, file: str, corpus: Corpus) -> None:
-    """Offset modes cannot score text-only spans that could not be located (``benchmark.locating``):
+    """Offset modes cannot score text-only spans that could not be located (``benchmark.input.locating``):
     stop with one located problem per span (as many as `validate` warns about)."""
-    from benchmark.locating import unlocated
+    from benchmark.input.locating import unlocated
 
     problems = unlocated(annotation, corpus, file, "error")
     if problems:
@@ -340,7 +340,7 @@ def score_annotations(
     the labels name each side in problems. ``unit`` (for intervals) and ``jobs`` go to :func:`summarize`.
     ``judge`` (``benchmark.judge.LLMJudge``) for ``--match judge``; by default one from the environment.
     """
-    from benchmark.locating import locate
+    from benchmark.input.locating import locate
 
     prediction, gold = locate(prediction, corpus), locate(gold, corpus)
     if make_matcher(settings.match, settings.overlap_threshold).uses_offsets:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from benchmark.corpus import Corpus
+from benchmark.input.corpus import Corpus
 from scorers.model import Annotation
 
 

@@ -20,12 +20,12 @@ from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 
-from benchmark.corpus import Corpus
 from benchmark.engines import Engine, LocalEngine
+from benchmark.input.corpus import Corpus
 from benchmark.input.join import Unmatched, join_by_doc_id
 from benchmark.input.stream import GiveUp, gold_stream, submission_stream
+from benchmark.input.submission import submission_max_bytes
 from benchmark.scoring import CHUNK_DOCUMENTS, ChunkTask, ScoreRun, ScoreSettings, Summary, groupings_for, reference_identity
-from benchmark.submission import submission_max_bytes
 from scorers.event_coref import CorefAccumulator
 from scorers.matching import CONTEXT_MODES, make_matcher
 from scorers.model import Annotation, DocumentAnnotation, EventMention

@@ -13,8 +13,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmark.corpus import Corpus
-from benchmark.problems import InputError, Problem
+from benchmark.input.corpus import Corpus
+from benchmark.input.problems import InputError, Problem
 from scorers.matching import SpanMatcher
 from scorers.model import Annotation, Span
 

@@ -13,7 +13,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from benchmark.cli import main
-from benchmark.corpus import default_gold_dir
+from benchmark.input.corpus import default_gold_dir
 from scorers.model import Annotation, Argument, DocumentAnnotation, Entity, EventMention, Span
 
 BUNDLED = default_gold_dir()

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from benchmark.commands.lm_eval_path import TASK_DIR  # noqa: E402
-from benchmark.submission import event_to_json  # noqa: E402
+from benchmark.input.submission import event_to_json  # noqa: E402
 from scorers.model import Annotation  # noqa: E402
 
 from chat_server import ChatServer, last_user_message, ok  # noqa: E402
@@ -76,9 +76,9 @@ def lm_eval_env(hf_home: Path | str) -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from benchmark.corpus import load_corpus
+    from benchmark.input.corpus import load_corpus
+    from benchmark.input.submission import load_submission
     from benchmark.integrations.lm_eval_task import units
-    from benchmark.submission import load_submission
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("submission", type=Path)

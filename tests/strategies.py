@@ -31,8 +31,8 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from benchmark.cli import main
-from benchmark.corpus import Corpus, load_corpus
-from benchmark.submission import event_to_json, load_gold
+from benchmark.input.corpus import Corpus, load_corpus
+from benchmark.input.submission import event_to_json, load_gold
 from scorers.model import Annotation
 
 SUFFIXES = (".json", ".jsonl")

@@ -46,8 +46,8 @@ def test_only_tri_i_true_positives_count():
 
 @pytest.mark.parametrize("name", ["second-annotation.json", "first-annotation-before-adjudication.json"])
 def test_agreement_files_validate(name):
-    from benchmark.corpus import load_corpus
-    from benchmark.submission import check_submission
+    from benchmark.input.corpus import load_corpus
+    from benchmark.input.submission import check_submission
 
     corpus = load_corpus()
     annotation, problems = check_submission(corpus.root / "agreement" / name, corpus)

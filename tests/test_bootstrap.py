@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import scorers.bootstrap as bootstrap_module
-from benchmark.corpus import load_corpus
+from benchmark.input.corpus import load_corpus
 from benchmark.intervals import IntervalSettings, add_intervals, coref_matrix
 from benchmark.scoring import ScoreSettings, result_dict, score_submission
 from scorers.bootstrap import (

@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmark import loose_output as lo
-from benchmark.corpus import load_ontology
+from benchmark.input.corpus import load_ontology
+from benchmark.input.submission import annotation_to_submission
+from benchmark.input.validation import build_annotation
 from benchmark.loose_output import convert_events, convert_submission
-from benchmark.submission import annotation_to_submission
-from benchmark.validation import build_annotation
 
 from conftest import BUNDLED, make_corpus, run_cli, write_json
 from strategies import corpus as bundled_corpus
@@ -231,7 +231,7 @@ def test_cli_text_only_spans_are_valid(corpus_dir, tmp_path, capsys):
     code, stdout, err = run_cli(capsys, "convert", raw, "-o", tmp_path / "pred.json", "--gold", corpus_dir)
     assert code == 0, err
     assert f"  {lo.TRIGGERS_TEXT_ONLY}: 1" in err.splitlines()
-    # valid, with the one warning of benchmark.locating: the text is not in the document, so only
+    # valid, with the one warning of benchmark.input.locating: the text is not in the document, so only
     # the offset-free modes can score it
     assert "valid (1 event mentions, 1 warnings)" in stdout
     assert "occurs nowhere in the document as a whole word" in err

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from benchmark.cli import main
-from benchmark.corpus import Document, Segment, default_gold_dir, load_corpus
-from benchmark.problems import InputError
+from benchmark.input.corpus import Document, Segment, default_gold_dir, load_corpus
+from benchmark.input.problems import InputError
 
 GOLD = default_gold_dir()
 

@@ -10,9 +10,9 @@ import pytest
 pytest.importorskip("distributed")  # a guard only: CI installs the dask extra (.[test] includes it)
 
 from benchmark.cli import main
-from benchmark.corpus import load_corpus
 from benchmark.coverage import add_coverage, score_file
 from benchmark.engines.dask_engine import DaskEngine
+from benchmark.input.corpus import load_corpus
 from benchmark.scoring import ScoreSettings, result_dict
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,10 +8,10 @@ import pytest
 
 from benchmark.commands.agreement import BEFORE_FILE, BEFORE_MARKERS, MARKERS, agreement_result, render_agreement
 from benchmark.commands.stats import render_stats
-from benchmark.corpus import load_corpus
 from benchmark.datacard import STATS_MARKERS, card_block, update_card
+from benchmark.input.corpus import load_corpus
+from benchmark.input.submission import load_gold
 from benchmark.statistics import compute_statistics
-from benchmark.submission import load_gold
 
 from conftest import make_corpus, run_cli, write_json
 
@@ -43,7 +43,7 @@ def test_update_card_replaces_only_its_block(tmp_path):
 
 def test_judgments_block_is_current():
     from benchmark.commands.judge_agreement import DEFAULT_MODES, MARKERS, judge_agreement, render
-    from benchmark.submission import load_gold
+    from benchmark.input.submission import load_gold
     from benchmark.verdicts import default_verdicts, load_verdicts
 
     corpus = load_corpus()

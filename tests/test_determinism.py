@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from benchmark.corpus import default_gold_dir
+from benchmark.input.corpus import default_gold_dir
 from scorers.matching import OFFLINE_MATCH_MODES
 
 import strategies as S

@@ -276,8 +276,8 @@ def test_json_entries_and_registry():
 
 
 def test_real_gold_against_itself_is_perfect_within_and_across_documents():
-    from benchmark.corpus import load_corpus
-    from benchmark.submission import load_gold
+    from benchmark.input.corpus import load_corpus
+    from benchmark.input.submission import load_gold
 
     gold = load_gold(load_corpus())
     result = score_event_coref(gold, gold, make_matcher("exact"))

@@ -13,11 +13,11 @@ from types import SimpleNamespace
 import pytest
 
 from benchmark.cli import main
-from benchmark.corpus import Document, Segment, load_corpus
 from benchmark.extractors.base import BUILTIN, instantiate, resolve
 from benchmark.extractors.harness import _progress, extract_corpus, run_extractor
 from benchmark.extractors.lexicon import LexiconExtractor, load_lexicon
-from benchmark.problems import InputError
+from benchmark.input.corpus import Document, Segment, load_corpus
+from benchmark.input.problems import InputError
 
 from conftest import BUNDLED, make_corpus
 

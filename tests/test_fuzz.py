@@ -27,9 +27,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from benchmark.problems import InputError
+from benchmark.input.problems import InputError
+from benchmark.input.submission import check_submission
 from benchmark.scoring import ScoreRun, ScoreSettings, result_dict, score_annotations
-from benchmark.submission import check_submission
 from scorers.matching import OFFLINE_MATCH_MODES, make_matcher
 from scorers.model import Annotation
 from scorers.registry import METRICS
@@ -178,7 +178,7 @@ def test_valid_submissions_score_through_the_cli_slow(workdir, file, mode):
 
 
 def check_text_only(workdir: Path, data: dict, suffix: str) -> None:
-    """Text-only spans: located where their text occurs once (benchmark.locating); the rest scored in the
+    """Text-only spans: located where their text occurs once (benchmark.input.locating); the rest scored in the
     offset-free modes and refused by the offset modes with one located problem each, never a crash."""
     file = S.SubmissionFile(suffix, S.encode(data, suffix), data)
     annotation, problems = check_submission(write(workdir, file), S.corpus())

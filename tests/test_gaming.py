@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.corpus import Corpus, load_corpus
-from benchmark.problems import InputError
-from benchmark.reading import iter_jsonl
+from benchmark.input.corpus import Corpus, load_corpus
+from benchmark.input.problems import InputError
+from benchmark.input.reading import iter_jsonl
+from benchmark.input.submission import annotation_to_submission, check_submission, load_gold
 from benchmark.scoring import ScoreRun, ScoreSettings, result_dict, score_annotations
-from benchmark.submission import annotation_to_submission, check_submission, load_gold
 from scorers.matching import OFFLINE_MATCH_MODES
 from scorers.model import Annotation, DocumentAnnotation, EventMention, Span
 from scorers.registry import METRICS

@@ -29,8 +29,8 @@ from functools import cache
 
 import pytest
 
-from benchmark.corpus import load_corpus
-from benchmark.submission import load_gold
+from benchmark.input.corpus import load_corpus
+from benchmark.input.submission import load_gold
 from scorers.sentences import split_sentences
 
 PUNCT = "،,.:;!?؟\"'“”«»()[]"

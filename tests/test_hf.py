@@ -44,14 +44,14 @@ def hf_env(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="module")
 def corpus():
-    from benchmark.corpus import load_corpus
+    from benchmark.input.corpus import load_corpus
 
     return load_corpus()
 
 
 @pytest.fixture(scope="module")
 def gold(corpus):
-    from benchmark.submission import load_gold
+    from benchmark.input.submission import load_gold
 
     return load_gold(corpus)
 
@@ -224,7 +224,7 @@ def test_bad_documents_row_raises_input_error_naming_the_row(views, corpus):
     from datasets import Dataset
 
     from benchmark.hf import annotation_from_dataset
-    from benchmark.problems import InputError
+    from benchmark.input.problems import InputError
 
     rows = views["documents"].remove_columns(["text", "segments"]).to_list()
     rows[3]["events"][0]["trigger"]["text"] = "خطأ"
@@ -241,7 +241,7 @@ def test_bad_mentions_rows_raise_input_error_naming_each_row(views, corpus):
     from datasets import Dataset
 
     from benchmark.hf import annotation_from_dataset
-    from benchmark.problems import InputError
+    from benchmark.input.problems import InputError
 
     rows = views["mentions"].to_list()
     rows[3]["trigger_end"] = rows[3]["trigger_start"]
@@ -259,7 +259,7 @@ def test_schema_errors_in_a_row_are_located(hf_env, corpus):
     from datasets import Dataset
 
     from benchmark.hf import annotation_from_dataset
-    from benchmark.problems import InputError
+    from benchmark.input.problems import InputError
 
     ds = Dataset.from_list([{"doc_id": "000_4d407a0bed6a0682", "events": [{"id": "e1", "type": "Contact.Meet", "trigger": {"start": 5, "end": 2, "text": None}}]},
                             {"doc_id": "001_eb2877507f33df22", "events": [{"id": None, "type": "Contact.Meet", "trigger": {"start": None, "end": None, "text": "لقاء"}}]}])
@@ -273,7 +273,7 @@ def test_unknown_column_and_unknown_layout_are_input_errors(views, corpus):
     from datasets import Dataset
 
     from benchmark.hf import annotation_from_dataset
-    from benchmark.problems import InputError
+    from benchmark.input.problems import InputError
 
     with pytest.raises(InputError, match="unknown column in a mentions-layout dataset"):
         annotation_from_dataset(views["mentions"].rename_column("trigger_start", "trigger_begin"), corpus)
@@ -368,8 +368,8 @@ def test_load_dataset_in_a_fresh_offline_process_without_network(exported, tmp_p
         env=env,
     )
     assert result.returncode == 0, result.stderr
-    from benchmark.corpus import load_corpus
-    from benchmark.submission import load_gold
+    from benchmark.input.corpus import load_corpus
+    from benchmark.input.submission import load_gold
 
     corpus = load_corpus()
     assert result.stdout.split() == [str(len(corpus.documents)), str(len(load_gold(corpus).events())), "int32"]
@@ -445,7 +445,7 @@ def test_score_of_a_path_equals_the_cli_json(hf_env, tmp_path, capsys):
 def test_every_input_kind_gives_the_same_result(views, corpus, gold, tmp_path):
     from benchmark.api import score
     from benchmark.hf import annotation_from_dataset
-    from benchmark.submission import annotation_to_submission, write_submission
+    from benchmark.input.submission import annotation_to_submission, write_submission
 
     # a prediction that is not perfect: drop every third mention
     mentions = views["mentions"].select([i for i in range(views["mentions"].num_rows) if i % 3])
@@ -478,7 +478,7 @@ def test_score_rejects_bad_input_with_located_problems(views, corpus):
     from datasets import Dataset
 
     from benchmark.api import score
-    from benchmark.problems import InputError
+    from benchmark.input.problems import InputError
 
     rows = views["mentions"].to_list()
     rows[2]["type"] = "Contact.Meeting"

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from benchmark.cli import main
-from benchmark.corpus import default_gold_dir, load_corpus
 from benchmark.html_report import SCRIPT, render
+from benchmark.input.corpus import default_gold_dir, load_corpus
 from benchmark.report_data import ClusterGroup, ClusterMention, ClusterView, build_report
 from benchmark.scoring import ScoreSettings, score_submission
 

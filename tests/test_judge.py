@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.corpus import default_gold_dir
+from benchmark.input.corpus import default_gold_dir
+from benchmark.input.problems import InputError
 from benchmark.judge import (
     PROMPT_VERSION,
     JudgeFailure,
@@ -26,7 +27,6 @@ from benchmark.judge import (
     judged_entry,
     parse_verdict,
 )
-from benchmark.problems import InputError
 
 from chat_server import ChatServer, Reply, closed_port_url, error, last_user_message, ok
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.corpus import load_corpus
+from benchmark.input.corpus import load_corpus
 
 TESTDATA = Path(__file__).parent / "testdata"
 REGENERATE = "python tests/testdata/regenerate.py"

@@ -20,7 +20,7 @@ from benchmark.cli import main
 from benchmark.extractors.base import ExtractorError
 from benchmark.extractors.llm import LLMExtractor, find_span, parse_json_answer
 from benchmark.extractors.llm_options import NOT_OPTIONS, OPTIONS
-from benchmark.problems import InputError
+from benchmark.input.problems import InputError
 
 from chat_server import ChatServer as FakeServer
 from chat_server import chat, closed_port_url, error, last_user_message, ok

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from benchmark.cli import main
 from benchmark.commands.lm_eval_path import TASK_DIR
 from benchmark.extractors.llm import LLMExtractor, build_passage_prompt, build_user_prompt
+from benchmark.input.submission import load_gold, load_submission
 from benchmark.integrations import lm_eval_task
 from benchmark.integrations.lm_eval_task import (
     aggregation,
@@ -34,7 +35,6 @@ from benchmark.integrations.lm_eval_task import (
     submission_from_units,
     units,
 )
-from benchmark.submission import load_gold, load_submission
 
 from lm_eval_replay import answer, lm_eval_argv, lm_eval_env, replay_server, unit_events
 

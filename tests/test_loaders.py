@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from benchmark.cli import main
-from benchmark.corpus import load_corpus
-from benchmark.problems import InputError
-from benchmark.reading import iter_jsonl, read_json
-from benchmark.submission import annotation_to_submission, check_submission, load_gold, load_reference, load_submission, write_submission
+from benchmark.input.corpus import load_corpus
+from benchmark.input.problems import InputError
+from benchmark.input.reading import iter_jsonl, read_json
+from benchmark.input.submission import annotation_to_submission, check_submission, load_gold, load_reference, load_submission, write_submission
 
 D0, D3 = "000_4d407a0bed6a0682", "003_2b11dcb59984afc5"
 
@@ -60,7 +60,7 @@ def test_json_and_jsonl_give_the_same_annotation(corpus, tmp_path):
     from_json = load_submission(write(tmp_path / "s.json", json.dumps({"documents": docs}, ensure_ascii=False, indent=2)), corpus)
     from_jsonl = load_submission(write(tmp_path / "s.jsonl", jsonl(docs)), corpus)
     assert from_json == from_jsonl
-    # The text-only argument occurs once in the document, so both formats locate it (benchmark.locating).
+    # The text-only argument occurs once in the document, so both formats locate it (benchmark.input.locating).
     assert from_json.documents[D0].events[0].arguments[1].span.has_offsets is True
     assert sorted(from_json.documents) == [D0, D3]
 

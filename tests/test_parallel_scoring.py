@@ -10,7 +10,7 @@ import pytest
 
 from benchmark import scoring
 from benchmark.cli import main
-from benchmark.corpus import load_corpus
+from benchmark.input.corpus import load_corpus
 from benchmark.intervals import run_table, units_of
 from benchmark.scoring import ScoreSettings, result_dict, score_submission
 from scorers.bootstrap import UNITS, count_table

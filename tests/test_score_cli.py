@@ -264,8 +264,8 @@ def test_missing_prediction_file_exits_2(tmp_path, corpus, capsys):
 
 def test_real_gold_export_scores_one_on_every_metric(tmp_path, capsys):
     """Whatever gold exists at run time: its own export is perfect on every metric."""
-    from benchmark.corpus import load_corpus
-    from benchmark.submission import check_gold
+    from benchmark.input.corpus import load_corpus
+    from benchmark.input.submission import check_gold
 
     gold, problems = check_gold(load_corpus())
     if gold is None:
@@ -386,7 +386,7 @@ def test_reference_source_names_the_gold_release_not_a_path(tmp_path, corpus, ca
 
 
 def test_bundled_gold_result_names_no_install_path(tmp_path, capsys):
-    from benchmark.corpus import default_gold_dir
+    from benchmark.input.corpus import default_gold_dir
 
     lexicon = Path(__file__).resolve().parents[1] / "submissions" / "lexicon.json"
     out_file = tmp_path / "results.json"

@@ -16,13 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmark.cli import main
-from benchmark.corpus import LazyDocuments, load_corpus
 from benchmark.coverage import add_coverage, score_file
+from benchmark.input.corpus import LazyDocuments, load_corpus
 from benchmark.input.join import Unmatched, join_by_doc_id
-from benchmark.problems import InputError
+from benchmark.input.problems import InputError
+from benchmark.input.submission import load_gold, load_submission
 from benchmark.scoring import ScoreSettings, result_dict
 from benchmark.streaming import score_stream
-from benchmark.submission import load_gold, load_submission
 from scorers.event_coref import CorefAccumulator, score_event_coref
 from scorers.matching import make_matcher
 from scorers.model import DocumentAnnotation
@@ -158,7 +158,7 @@ def test_join_is_a_join_for_any_orders(ref_order, pred_order, ref_drop, pred_dro
 @given(S.submissions(max_docs=4), st.sampled_from(STREAMED_MODES))
 def test_coref_accumulated_document_by_document_equals_the_whole(data, mode):
     """Property: adding documents one by one gives score_event_coref's numbers (any submission, any mode)."""
-    from benchmark.validation import build_annotation
+    from benchmark.input.validation import build_annotation
 
     corpus = load_corpus()
     pred, problems = build_annotation([("", d) for d in data["documents"]], corpus, "generated")

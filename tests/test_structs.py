@@ -1,4 +1,4 @@
-"""The fast validation path (`benchmark.structs`) against the JSON Schemas and the slow path.
+"""The fast validation path (`benchmark.input.structs`) against the JSON Schemas and the slow path.
 
 Three promises: the Structs say what the schema files say (compared field by field through
 `msgspec.json.schema`); a file the fast path accepts gives the same annotation as the slow path
@@ -15,9 +15,9 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from benchmark import structs
-from benchmark.corpus import default_gold_dir, load_corpus
-from benchmark.submission import check_gold, check_submission
+from benchmark.input import structs
+from benchmark.input.corpus import default_gold_dir, load_corpus
+from benchmark.input.submission import check_gold, check_submission
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = default_gold_dir() / "schema"

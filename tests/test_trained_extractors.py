@@ -12,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmark.corpus import load_corpus
 from benchmark.extractors.base import ExtractorError, TrainingDocument, is_trainable, resolve
 from benchmark.extractors.entities import Gazetteer
 from benchmark.extractors.harness import cross_validate, training_documents
@@ -20,7 +19,8 @@ from benchmark.extractors.learning import labelled_tokens, most_frequent, same_h
 from benchmark.extractors.lexicon import document_sentences
 from benchmark.extractors.majority import MajorityExtractor
 from benchmark.extractors.supervised import SupervisedExtractor
-from benchmark.submission import load_gold, write_submission
+from benchmark.input.corpus import load_corpus
+from benchmark.input.submission import load_gold, write_submission
 from scorers.model import Argument, Entity, EventMention, Span
 
 from conftest import BUNDLED, make_corpus, run_cli

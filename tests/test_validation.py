@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.corpus import Corpus, load_corpus
-from benchmark.problems import InputError, Problem
-from benchmark.submission import check_gold, check_submission, load_gold, load_submission
+from benchmark.input.corpus import Corpus, load_corpus
+from benchmark.input.problems import InputError, Problem
+from benchmark.input.submission import check_gold, check_submission, load_gold, load_submission
 from scorers.model import Argument, Span
 
 from conftest import make_corpus
@@ -112,7 +112,7 @@ def test_text_only_spans_are_accepted(corpus, tmp_path):
     annotation, problems = check(corpus, data, tmp_path)
     assert problems == []
     event = annotation.documents[DOC].events[0]
-    # Each text occurs once in the document: located (benchmark.locating), so every mode can score it.
+    # Each text occurs once in the document: located (benchmark.input.locating), so every mode can score it.
     assert event.trigger == Span(0, 3, "زار") and event.arguments[0].span.has_offsets
     assert event.realis is None and event.cluster is None
 

@@ -79,7 +79,7 @@ def test_judge_agreement_bad_file_is_located(tmp_path, capsys):
 def test_the_bundled_verdict_set_is_complete_and_relaxed_meets_its_target(capsys):
     """The human-verdict set (gold/judgments/): >= 400 argument and >= 100 trigger pairs, two annotators each,
     and relaxed matching agrees with it on at least 90 % of pairs (the issue's target; REGen's pipeline: 87.7 %)."""
-    from benchmark.corpus import load_corpus
+    from benchmark.input.corpus import load_corpus
     from benchmark.verdicts import default_verdicts, load_verdicts
 
     corpus = load_corpus()

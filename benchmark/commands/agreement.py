@@ -78,8 +78,8 @@ def _pct(value: float | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from benchmark.corpus import load_corpus
     from benchmark.datacard import update_card
+    from benchmark.input.corpus import load_corpus
 
     corpus = load_corpus(args.gold)
     second = Path(args.second) if args.second else corpus.root / "agreement" / "second-annotation.json"

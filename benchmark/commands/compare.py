@@ -153,9 +153,9 @@ def render(result: dict, fmt: str, arg_match: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from benchmark.commands.score import emit_result
-    from benchmark.corpus import load_corpus
+    from benchmark.input.corpus import load_corpus
+    from benchmark.input.submission import submission_size_limit
     from benchmark.scoring import ScoreSettings, score_submission
-    from benchmark.submission import submission_size_limit
 
     corpus = load_corpus(args.gold)
     settings = ScoreSettings(match=args.match, overlap_threshold=args.overlap_threshold, arg_match=args.arg_match)

@@ -32,8 +32,8 @@ def add_parser(sub) -> None:
 
 
 def _write(path: Path, submission: dict) -> None:
-    from benchmark.problems import InputError, Problem
-    from benchmark.reading import is_jsonl
+    from benchmark.input.problems import InputError, Problem
+    from benchmark.input.reading import is_jsonl
 
     if is_jsonl(path):
         text = "".join(json.dumps(doc, ensure_ascii=False) + "\n" for doc in submission["documents"])
@@ -49,9 +49,9 @@ def _write(path: Path, submission: dict) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from benchmark.corpus import load_corpus
+    from benchmark.input.corpus import load_corpus
+    from benchmark.input.submission import check_submission
     from benchmark.loose_output import convert_raw, read_raw
-    from benchmark.submission import check_submission
 
     corpus = load_corpus(args.gold)
     raw = read_raw(Path(args.raw))

@@ -28,8 +28,8 @@ def add_parser(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.hf:
         return _run_hf(args)
-    from benchmark.corpus import load_corpus
-    from benchmark.submission import annotation_to_submission, load_gold, write_submission
+    from benchmark.input.corpus import load_corpus
+    from benchmark.input.submission import annotation_to_submission, load_gold, write_submission
 
     if not args.submission:
         print("evbench export: choose what to export (fix: add --submission or --hf DIR)", file=sys.stderr)
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_hf(args: argparse.Namespace) -> int:
-    from benchmark.problems import InputError, Problem
+    from benchmark.input.problems import InputError, Problem
 
     if args.out:
         raise InputError([Problem("--out", "", "--out applies to --submission only", "give the output folder as --hf DIR")])

@@ -30,10 +30,10 @@ def add_parser(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from benchmark.commands.convert import _write
-    from benchmark.corpus import load_corpus
     from benchmark.coverage import id_list
+    from benchmark.input.corpus import load_corpus
+    from benchmark.input.submission import check_submission
     from benchmark.integrations.lm_eval_samples import import_samples
-    from benchmark.submission import check_submission
 
     corpus = load_corpus(args.gold)
     imported = import_samples(args.samples, corpus, system=args.system or args.samples[0].stem)

@@ -91,8 +91,8 @@ def render(result: dict, fmt: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from benchmark.commands.score import emit_result
-    from benchmark.corpus import load_corpus
-    from benchmark.submission import load_gold
+    from benchmark.input.corpus import load_corpus
+    from benchmark.input.submission import load_gold
     from benchmark.verdicts import default_verdicts, load_verdicts
 
     corpus = load_corpus(args.gold)

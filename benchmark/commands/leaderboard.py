@@ -55,8 +55,8 @@ def _cell(entry: dict | None, fmt: str) -> str:
 
 
 def load_results(paths: list[str]) -> list[tuple[str, dict]]:
-    from benchmark.problems import InputError, Problem
-    from benchmark.reading import max_bytes_from_env, read_json
+    from benchmark.input.problems import InputError, Problem
+    from benchmark.input.reading import max_bytes_from_env, read_json
 
     loaded, problems = [], []
     for name in paths:

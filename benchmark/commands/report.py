@@ -25,9 +25,9 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from benchmark.corpus import load_corpus
     from benchmark.html_report import render
-    from benchmark.problems import InputError, Problem
+    from benchmark.input.corpus import load_corpus
+    from benchmark.input.problems import InputError, Problem
     from benchmark.report_data import build_report
     from benchmark.scoring import ScoreSettings, score_submission
 

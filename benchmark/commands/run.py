@@ -72,7 +72,7 @@ def add_parser(sub) -> None:
 
 
 def _write(path: Path, write) -> None:
-    from benchmark.problems import InputError, Problem
+    from benchmark.input.problems import InputError, Problem
 
     try:
         write(path)
@@ -84,7 +84,7 @@ def _flag_options(args: argparse.Namespace, factory) -> dict:
     """The extractor options given as flags, refused by name when the extractor has no such option."""
     import inspect
 
-    from benchmark.problems import InputError, Problem
+    from benchmark.input.problems import InputError, Problem
 
     given = {"base_url": args.base_url, "model": args.model, "cache_dir": args.cache_dir,
              "use_cache": False if args.no_cache else None, "refresh": True if args.refresh else None}
@@ -105,18 +105,18 @@ def run(args: argparse.Namespace) -> int:
     import json
     import tempfile
 
-    from benchmark.corpus import load_corpus
     from benchmark.extractors.base import instantiate, is_trainable, resolve, system_name
     from benchmark.extractors.harness import cross_validate, extract_corpus
-    from benchmark.problems import InputError, Problem
-    from benchmark.submission import write_submission
+    from benchmark.input.corpus import load_corpus
+    from benchmark.input.problems import InputError, Problem
+    from benchmark.input.submission import write_submission
 
     corpus = load_corpus(args.gold)
     factory = resolve(args.extractor)
     options = dict(args.option) | _flag_options(args, factory)
     progress = None if args.quiet else sys.stderr
     if is_trainable(factory):
-        from benchmark.submission import load_gold
+        from benchmark.input.submission import load_gold
 
         extractor = None
         system = system_name(factory, args.extractor)

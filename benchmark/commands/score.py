@@ -98,7 +98,7 @@ def emit_result(result: dict, out: str | None, fmt: str, render_tables) -> None:
 
 
 def _write(path: Path, text: str) -> None:
-    from benchmark.problems import InputError, Problem
+    from benchmark.input.problems import InputError, Problem
 
     try:
         path.write_text(text, encoding="utf-8")
@@ -134,7 +134,7 @@ def _engine(args: argparse.Namespace):
 
     if args.engine == "dask" or args.scheduler:
         if args.jobs != 1:
-            from benchmark.problems import InputError, Problem
+            from benchmark.input.problems import InputError, Problem
 
             raise InputError([Problem("evbench score", "--jobs", "--jobs and --engine dask both say where documents are scored",
                                       "use --workers N with --engine dask, or --jobs N without it")])
@@ -145,13 +145,13 @@ def _engine(args: argparse.Namespace):
 
 
 def _run(args: argparse.Namespace) -> int:
-    from benchmark.corpus import load_corpus
     from benchmark.coverage import add_coverage, report_coverage, score_file
     from benchmark.gating import gate_requested, report, run_gate
+    from benchmark.input.corpus import load_corpus
+    from benchmark.input.submission import submission_size_limit
     from benchmark.interval_options import interval_settings
     from benchmark.scoring import ScoreSettings, result_dict
     from benchmark.streaming import can_stream
-    from benchmark.submission import submission_size_limit
     from benchmark.tables import render
 
     intervals, gated = interval_settings(args), gate_requested(args)
@@ -195,9 +195,9 @@ def _run_modes(args: argparse.Namespace, corpus, reference: Path | None, *, gate
     """``--match A,B``: the submission scored under each mode, main metrics side by side (JSON: one block per mode)."""
     from benchmark import __version__
     from benchmark.coverage import add_coverage, report_coverage, score_file
-    from benchmark.problems import InputError, Problem
+    from benchmark.input.problems import InputError, Problem
+    from benchmark.input.submission import submission_size_limit
     from benchmark.scoring import ScoreSettings, result_dict
-    from benchmark.submission import submission_size_limit
     from benchmark.tables import modes_table
 
     single_only = [flag for flag, on in (("--ci", args.ci is not None), ("--explain", args.explain), ("--by", bool(args.by)),

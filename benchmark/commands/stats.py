@@ -44,10 +44,10 @@ def render_stats(stats, fmt: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from benchmark.corpus import load_corpus
     from benchmark.datacard import update_card
+    from benchmark.input.corpus import load_corpus
+    from benchmark.input.submission import load_gold
     from benchmark.statistics import compute_statistics
-    from benchmark.submission import load_gold
 
     corpus = load_corpus(args.gold)
     stats = compute_statistics(corpus, load_gold(corpus))

@@ -31,8 +31,8 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from benchmark.corpus import load_corpus
-    from benchmark.submission import check_gold, check_submission
+    from benchmark.input.corpus import load_corpus
+    from benchmark.input.submission import check_gold, check_submission
 
     corpus_dir = args.gold if isinstance(args.gold, str) else args.corpus
     corpus = load_corpus(corpus_dir)

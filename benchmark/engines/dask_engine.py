@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from benchmark.problems import InputError, Problem
+from benchmark.input.problems import InputError, Problem
 
 if TYPE_CHECKING:
     from benchmark.engines import ChunkResult

@@ -1,7 +1,7 @@
 """What an extractor is, how `--extractor` names one, and how its output is checked.
 
 An extractor is any callable that takes one document (an object with ``doc_id`` and ``text``;
-`evbench run` passes a `benchmark.corpus.Document`, which also has ``segments``) and returns its
+`evbench run` passes a `benchmark.input.corpus.Document`, which also has ``segments``) and returns its
 events as submission-format dicts::
 
     {"type": "Contact.Meet", "realis": "actual",
@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from benchmark.problems import InputError, Problem
+from benchmark.input.problems import InputError, Problem
 from scorers.model import DocumentAnnotation, Entity, EventMention
 
 BUILTIN = {

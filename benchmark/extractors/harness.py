@@ -1,6 +1,6 @@
 """Running an extractor over a corpus: one document at a time, each output checked at once.
 
-Every document's output goes through `benchmark.validation.build_annotation` (the same rules as
+Every document's output goes through `benchmark.input.validation.build_annotation` (the same rules as
 a submission file), so a bad event stops the run with a Problem naming the document and the
 event, and only valid output is ever written or scored.
 """
@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from benchmark.corpus import Corpus, Document
 from benchmark.extractors.base import ExtractorError, TrainingDocument, instantiate, normalise_output
-from benchmark.problems import InputError, Problem
-from benchmark.validation import build_annotation
+from benchmark.input.corpus import Corpus, Document
+from benchmark.input.problems import InputError, Problem
+from benchmark.input.validation import build_annotation
 from scorers.model import Annotation, DocumentAnnotation
 
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmark.corpus import SCORED_KINDS, Corpus, Ontology, default_gold_dir, load_ontology
+from benchmark.input.corpus import SCORED_KINDS, Corpus, Ontology, default_gold_dir, load_ontology
 from scorers import arabic
 
 DATA_FILE = Path(__file__).with_name("lexicon_ar.json")

@@ -28,8 +28,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmark.corpus import SCORED_KINDS, Corpus, Ontology, default_gold_dir, load_ontology
 from benchmark.extractors.base import ExtractorError
+from benchmark.input.corpus import SCORED_KINDS, Corpus, Ontology, default_gold_dir, load_ontology
 from benchmark.llm_client import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, RETRY_STATUS, ChatClient, ChatError, cache_key, default_cache_dir, one_line  # noqa: F401 (importable from here as before)
 from benchmark.loose_output import (
     COUNTER_NAMES,

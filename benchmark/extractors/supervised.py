@@ -31,12 +31,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from benchmark.corpus import Corpus, Ontology, default_gold_dir, load_ontology
 from benchmark.extractors.base import ExtractorError, TrainingDocument
 from benchmark.extractors.entities import Candidate, Gazetteer
 from benchmark.extractors.features import Features, pair_features, realis_features, token_features
 from benchmark.extractors.learning import NONE, labelled_tokens, same_head_clusters, stems_of
 from benchmark.extractors.lexicon import Token, document_sentences
+from benchmark.input.corpus import Corpus, Ontology, default_gold_dir, load_ontology
 
 C = 1.0
 MAX_ITER = 2000

@@ -1,6 +1,6 @@
 """One input file's documents, checked one at a time (JSONL line by line, JSON incrementally).
 
-A stream is optimistic: it accepts what the whole-file path (``benchmark.submission``) would
+A stream is optimistic: it accepts what the whole-file path (``benchmark.input.submission``) would
 accept, document for document, and gives up (:class:`GiveUp`) at the first thing it cannot
 vouch for: a problem of any severity that is an error, a top level it does not know, a lone
 surrogate escape (which the incremental parser would turn into ``?``), a parser error. The
@@ -15,13 +15,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmark import structs
-from benchmark.corpus import Corpus
-from benchmark.locating import locate_document
-from benchmark.problems import InputError
-from benchmark.reading import check_file_head, is_jsonl, iter_jsonl
-from benchmark.submission import check_gold_file, gold_files
-from benchmark.validation import build_annotation
+from benchmark.input import structs
+from benchmark.input.corpus import Corpus
+from benchmark.input.locating import locate_document
+from benchmark.input.problems import InputError
+from benchmark.input.reading import check_file_head, is_jsonl, iter_jsonl
+from benchmark.input.submission import check_gold_file, gold_files
+from benchmark.input.validation import build_annotation
 from scorers.model import DocumentAnnotation
 
 

@@ -15,10 +15,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmark.corpus import Corpus
+from benchmark.input.corpus import Corpus
+from benchmark.input.problems import InputError, Problem
+from benchmark.input.reading import check_file, max_bytes_from_env
 from benchmark.integrations.lm_eval_task import read_unit, submission_from_units
-from benchmark.problems import InputError, Problem
-from benchmark.reading import check_file, max_bytes_from_env
 
 FIX_FILE = "pass the samples_<task>_<date>.jsonl file that lm_eval --log_samples wrote for an evbench task (evbench_ar, evbench_ar_sentences)"
 

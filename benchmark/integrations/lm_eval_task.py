@@ -38,8 +38,8 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 from typing import Any
 
-from benchmark.corpus import Corpus, Ontology, load_corpus
 from benchmark.extractors.llm import build_passage_prompt, build_system_prompt, build_user_prompt, document_chunks, guideline_rules
+from benchmark.input.corpus import Corpus, Ontology, load_corpus
 from benchmark.loose_output import NO_EVENT_LIST, NOT_JSON, convert_events
 from scorers.sentences import split_sentences
 
@@ -160,7 +160,7 @@ def score_submission_dict(submission: dict, match: str, corpus_dir: str | None =
     when it lacks some (``evbench score --only-submitted``), else against the whole gold."""
     from benchmark.api import score
     from benchmark.coverage import only_submitted_reference
-    from benchmark.submission import load_gold
+    from benchmark.input.submission import load_gold
     from scorers.model import Annotation, DocumentAnnotation
 
     corpus = load_corpus(corpus_dir)

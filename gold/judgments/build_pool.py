@@ -14,9 +14,9 @@ import json
 import random
 from pathlib import Path
 
-from benchmark.corpus import load_corpus
+from benchmark.input.corpus import load_corpus
+from benchmark.input.submission import load_gold, load_submission
 from benchmark.intervals import sentence_ranges
-from benchmark.submission import load_gold, load_submission
 from scorers.alignment import align_triggers
 from scorers.matching import OverlapMatch
 

@@ -24,7 +24,7 @@ import re
 import shutil
 from pathlib import Path
 
-from benchmark.corpus import default_gold_dir
+from benchmark.input.corpus import default_gold_dir
 
 FILLER = (
     "في من إلى على أن قال وأضاف الذي التي خلال بعد قبل اليوم أمس الرسمي بين مع حول هذا هذه كما وذلك "

@@ -45,7 +45,7 @@ def lexicon_submission_text(corpus) -> str:
     """The lexicon baseline's submission on `corpus`, as `evbench run --out` writes it."""
     from benchmark.extractors.harness import run_extractor
     from benchmark.extractors.lexicon import LexiconExtractor
-    from benchmark.submission import write_submission
+    from benchmark.input.submission import write_submission
 
     extractor = LexiconExtractor(corpus)
     annotation, _ = run_extractor(extractor, corpus, spec="lexicon", system=extractor.name, progress=None)
@@ -59,7 +59,7 @@ def trained_submission_text(corpus, name: str) -> str:
     """A trained baseline's leave-one-document-out submission on `corpus`, as `evbench run --out` writes it."""
     from benchmark.extractors.base import resolve, system_name
     from benchmark.extractors.harness import cross_validate
-    from benchmark.submission import load_gold, write_submission
+    from benchmark.input.submission import load_gold, write_submission
 
     factory = resolve(name)
     system = system_name(factory, name)
@@ -80,7 +80,7 @@ def lexicon_results(corpus, submission: Path) -> dict:
 
 def main() -> int:
     sys.path.insert(0, str(ROOT))
-    from benchmark.corpus import load_corpus
+    from benchmark.input.corpus import load_corpus
 
     corpus = load_corpus()
     SUBMISSION.parent.mkdir(parents=True, exist_ok=True)

@@ -13,11 +13,11 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
-from benchmark import structs
-from benchmark.corpus import Corpus
-from benchmark.problems import InputError, Problem
-from benchmark.reading import is_jsonl, iter_jsonl, max_bytes_from_env, parse_json_bytes, read_checked_bytes
-from benchmark.validation import build_annotation, schema_problems
+from benchmark.input import structs
+from benchmark.input.corpus import Corpus
+from benchmark.input.problems import InputError, Problem
+from benchmark.input.reading import is_jsonl, iter_jsonl, max_bytes_from_env, parse_json_bytes, read_checked_bytes
+from benchmark.input.validation import build_annotation, schema_problems
 from scorers.model import Annotation, Argument, DocumentAnnotation, EventMention, Span
 
 _JSON_KINDS = {list: "a JSON array", str: "a JSON string", int: "a JSON number", float: "a JSON number", bool: "a JSON boolean", type(None): "JSON null"}
@@ -133,7 +133,7 @@ def check_submission(path: Path | str, corpus: Corpus, *, max_bytes: int | None 
     if annotation is not None and system is not None:
         annotation = Annotation(documents=annotation.documents, system=system)
     if annotation is not None:
-        from benchmark.locating import locate, unlocated
+        from benchmark.input.locating import locate, unlocated
 
         annotation = locate(annotation, corpus)
         problems = problems + unlocated(annotation, corpus, file)

@@ -17,7 +17,7 @@ from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
-from benchmark.problems import InputError, Problem
+from benchmark.input.problems import InputError, Problem
 
 SAFE_DOC_ID = re.compile(r"(?!\.)[A-Za-z0-9_.-]{1,200}")
 SCORED_KINDS = frozenset({"article", "related-article"})

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from benchmark.problems import InputError, Problem
+from benchmark.input.problems import InputError, Problem
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 UTF8_BOM = b"\xef\xbb\xbf"

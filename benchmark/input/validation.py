@@ -3,7 +3,7 @@
 Two layers, both reporting every problem found (not just the first):
 1. JSON Schema (Draft 2020-12, `gold/schema/`): shape and field types, located by JSON path.
    Large valid files take a fast path that checks the same schema while decoding
-   (`benchmark.structs`); anything it doubts comes back here for the precise problems.
+   (`benchmark.input.structs`); anything it doubts comes back here for the precise problems.
 2. Corpus rules the schema cannot express: known documents, types, roles and realis values,
    offsets inside the text, span text equal to the slice, unique ids, chrome, gold entity ids.
 Only input that passes both becomes an `Annotation`; anything else raises `InputError`.
@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from benchmark import structs
-from benchmark.corpus import Corpus, Document
-from benchmark.problems import Problem
-from benchmark.structs import UNSET, present
+from benchmark.input import structs
+from benchmark.input.corpus import Corpus, Document
+from benchmark.input.problems import Problem
+from benchmark.input.structs import UNSET, present
 from scorers.model import Annotation, Argument, DocumentAnnotation, Entity, EventMention, Span
 
 
@@ -290,7 +290,7 @@ def _check_event(raw: structs.Event | structs.GoldEvent, doc: Document, ctx: _Co
 
 
 def check_document(raw: structs.Document | structs.GoldDocument, ctx: _Context, where: str) -> DocumentAnnotation | None:
-    """Apply the corpus rules to one schema-valid document (a Struct of `benchmark.structs`)."""
+    """Apply the corpus rules to one schema-valid document (a Struct of `benchmark.input.structs`)."""
     doc_id = raw.doc_id
     doc = ctx.corpus.documents.get(doc_id)
     if doc is None:
@@ -358,7 +358,7 @@ def build_annotation(
     """Check (location prefix, raw document object) pairs; return the annotation and all problems.
 
     A raw document is a parsed JSON value (checked against the JSON Schema here, then turned into
-    a Struct of `benchmark.structs`) or a Struct the fast path already decoded and checked.
+    a Struct of `benchmark.input.structs`) or a Struct the fast path already decoded and checked.
     The annotation is None when any error was found, so a bad file can never be scored.
     """
     schema_path = schema_path or corpus.schema_dir / ("gold-document.schema.json" if gold else "submission.schema.json")
@@ -367,7 +367,7 @@ def build_annotation(
     first_seen: dict[str, str] = {}
     kind = structs.GoldDocument if gold else structs.Document
     for prefix, raw in documents:
-        if not isinstance(raw, kind):  # not yet checked by the fast path (`benchmark.structs`)
+        if not isinstance(raw, kind):  # not yet checked by the fast path (`benchmark.input.structs`)
             found = schema_problems(raw, file, prefix, schema_path, None if gold else definition)
             if found:
                 ctx.problems.extend(found)

@@ -13,8 +13,8 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import replace
 
-from benchmark.corpus import Corpus
-from benchmark.problems import Problem
+from benchmark.input.corpus import Corpus
+from benchmark.input.problems import Problem
 from scorers.model import Annotation, Argument, DocumentAnnotation, EventMention, Span
 from scorers.sentences import split_sentences
 
