@@ -7,6 +7,7 @@ not depend on the real gold, which annotators are still writing.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import shutil
 from collections import defaultdict
@@ -94,3 +95,21 @@ def run_cli(capsys, *args: str) -> tuple[int, str, str]:
         code = exc.code  # type: ignore[assignment]
     out = capsys.readouterr()
     return code, out.out, out.err
+
+
+TESTDATA = Path(__file__).parent / "testdata"
+#: The command that rewrites the stored baseline files; named in every regression failure.
+REGENERATE = "python tests/testdata/regenerate.py"
+
+
+def load_regenerate_module():
+    """`tests/testdata/regenerate.py` as a module: the regression tests compare with what it writes, by its own functions."""
+    spec = importlib.util.spec_from_file_location("evbench_regenerate", TESTDATA / "regenerate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def comparable_result(result: dict) -> dict:
+    """Everything in a result that depends on the numbers, settings and data; not the package version."""
+    return {k: v for k, v in result.items() if k != "evbench_version"}

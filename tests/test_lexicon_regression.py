@@ -7,36 +7,21 @@ script and review the diff.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 
 from benchmark.input.corpus import load_corpus
 
-TESTDATA = Path(__file__).parent / "testdata"
-REGENERATE = "python tests/testdata/regenerate.py"
+from conftest import REGENERATE, comparable_result, load_regenerate_module
 
-
-def _regenerate_module():
-    spec = importlib.util.spec_from_file_location("evbench_regenerate", TESTDATA / "regenerate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
-regen = _regenerate_module()
+regen = load_regenerate_module()
 
 
 @pytest.fixture(scope="module")
 def corpus():
     return load_corpus()
 
-
-def _comparable(result: dict) -> dict:
-    """Everything that depends on the numbers, settings and data; not the package version."""
-    return {k: v for k, v in result.items() if k != "evbench_version"}
 
 
 def test_lexicon_reproduces_the_stored_submission_byte_for_byte(corpus):
@@ -56,7 +41,7 @@ def test_stored_submission_scores_as_expected(corpus):
         if expected["metrics"].get(name) != actual["metrics"].get(name)
     ]
     assert not changed, "scores changed with the same gold and submission (scorer change?):\n" + "\n".join(changed)
-    assert _comparable(actual) == _comparable(expected), f"result details changed (breakdowns, settings, confusion); run `{REGENERATE}` if intended"
+    assert comparable_result(actual) == comparable_result(expected), f"result details changed (breakdowns, settings, confusion); run `{REGENERATE}` if intended"
 
 
 def test_stored_results_are_portable(corpus):

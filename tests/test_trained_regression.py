@@ -7,26 +7,15 @@ leaderboard rows are what the command produces), and that submission must score 
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 
 from benchmark.input.corpus import load_corpus
 
-TESTDATA = Path(__file__).parent / "testdata"
-REGENERATE = "python tests/testdata/regenerate.py"
+from conftest import REGENERATE, comparable_result, load_regenerate_module
 
-
-def _regenerate_module():
-    spec = importlib.util.spec_from_file_location("evbench_regenerate_trained", TESTDATA / "regenerate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
-regen = _regenerate_module()
+regen = load_regenerate_module()
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +35,6 @@ def test_stored_submission_scores_as_expected(corpus, name):
     expected = json.loads(regen.results_path(name).read_text(encoding="utf-8"))
     actual = regen.lexicon_results(corpus, regen.submission_path(name))
     assert actual["reference"]["checksum"] == expected["reference"]["checksum"], f"the gold changed; run `{REGENERATE}`"
-    assert {k: v for k, v in actual.items() if k != "evbench_version"} == {k: v for k, v in expected.items() if k != "evbench_version"}
+    assert comparable_result(actual) == comparable_result(expected)
     assert expected["system"] == name
     assert expected["reference"]["source"] == "evbench-gold 1.1"

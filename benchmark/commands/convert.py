@@ -31,6 +31,27 @@ def add_parser(sub) -> None:
     p.set_defaults(run=run)
 
 
+def write_checked(out: Path, submission: dict, corpus, *, done: str = "") -> int:
+    """Write a made submission, then check it as `evbench validate` does; exit status 0, or 2 if it is invalid.
+
+    Every command that makes a submission (convert, import-lm-eval) ends here, so what it wrote
+    is known to load in every other evbench tool. `done` starts the "wrote ..." line.
+    """
+    from benchmark.input.submission import check_submission
+
+    _write(out, submission)
+    n = sum(len(d["events"]) for d in submission["documents"])
+    print(f"{done}wrote {n} event mentions in {len(submission['documents'])} documents to {out}", file=sys.stderr)
+    annotation, problems = check_submission(out, corpus)
+    for problem in problems:
+        print(" ".join(problem.format().splitlines()), file=sys.stderr)
+    if annotation is None:
+        return 2
+    warnings = sum(p.severity == "warning" for p in problems)
+    print(f"{out}: valid ({len(annotation.events())} event mentions{f', {warnings} warnings' if warnings else ''})")
+    return 0
+
+
 def _write(path: Path, submission: dict) -> None:
     from benchmark.input.problems import InputError, Problem
     from benchmark.input.reading import is_jsonl
@@ -50,7 +71,6 @@ def _write(path: Path, submission: dict) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from benchmark.input.corpus import load_corpus
-    from benchmark.input.submission import check_submission
     from benchmark.loose_output import convert_raw, read_raw
 
     corpus = load_corpus(args.gold)
@@ -70,16 +90,4 @@ def run(args: argparse.Namespace) -> int:
     if result.missing:
         print(f"note: no entry for {len(result.missing)} corpus documents (scored as having no events): {', '.join(result.missing)}", file=sys.stderr)
 
-    out = Path(args.out)
-    _write(out, result.submission)
-    n = sum(len(d["events"]) for d in result.submission["documents"])
-    print(f"wrote {n} event mentions in {len(result.submission['documents'])} documents to {out}", file=sys.stderr)
-
-    annotation, problems = check_submission(out, corpus)
-    for problem in problems:
-        print(" ".join(problem.format().splitlines()), file=sys.stderr)
-    if annotation is None:
-        return 2
-    warnings = sum(p.severity == "warning" for p in problems)
-    print(f"{out}: valid ({len(annotation.events())} event mentions{f', {warnings} warnings' if warnings else ''})")
-    return 0
+    return write_checked(Path(args.out), result.submission, corpus)

@@ -29,10 +29,9 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from benchmark.commands.convert import _write
+    from benchmark.commands.convert import write_checked
     from benchmark.coverage import id_list
     from benchmark.input.corpus import load_corpus
-    from benchmark.input.submission import check_submission
     from benchmark.integrations.lm_eval_samples import import_samples
 
     corpus = load_corpus(args.gold)
@@ -45,14 +44,4 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         print(f"note: the samples cover {len(documents)} of the corpus's {len(corpus.documents)} documents; not in them: {id_list(missing)}"
               " (score with --only-submitted to leave those out, as the lm-eval task did)", file=sys.stderr)
-    out = Path(args.out)
-    _write(out, imported.submission)
-    n = sum(len(d["events"]) for d in documents)
-    print(f"read {imported.samples} answers; wrote {n} event mentions in {len(documents)} documents to {out}", file=sys.stderr)
-    annotation, problems = check_submission(out, corpus)
-    for problem in problems:
-        print(" ".join(problem.format().splitlines()), file=sys.stderr)
-    if annotation is None:
-        return 2
-    print(f"{out}: valid ({len(annotation.events())} event mentions)")
-    return 0
+    return write_checked(Path(args.out), imported.submission, corpus, done=f"read {imported.samples} answers; ")
