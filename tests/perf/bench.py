@@ -11,7 +11,11 @@ prediction (`synthetic.py`; cached in --workdir), then measures in one run:
 * bootstrap: the same with `--ci 0.95 --resamples R` (R = 1000), and the extra time over score;
 * memory: peak resident memory (the largest process, from wait4) and the peak of the summed
   proportional set size of the process tree (sampled from /proc), against the largest input
-  file; with --resamples 100 too, to show whether memory grows with the resamples.
+  file; with --resamples 100 too, to show whether memory grows with the resamples;
+* peers (--peer textee=PATH, a local checkout never copied into the project): the peer's scorer on
+  the same prediction and reference, in a subprocess measured like `evbench score` (an adapter,
+  e.g. peer_textee.py, reads and converts the files and calls the peer's scoring functions), so the
+  table shows evbench / peer ratios measured side by side in one run.
 
 Then cold start: `evbench score` on the bundled gold against `python -c "import json"`
 (hyperfine if installed, else repeated runs and the median).
@@ -130,10 +134,52 @@ def evbench(*args: str) -> list[str]:
     return [sys.executable, "-m", "benchmark", *args]
 
 
-def best_of(repeat: int, cmd: list[str], env: dict) -> dict:
-    runs = [run_measured(cmd, env) for _ in range(repeat)]
+def best_of(repeat: int, cmd: list[str], env: dict, collect: Path | None = None) -> dict:
+    """The fastest of `repeat` runs, with the largest memory of any; `collect`: a JSON file each run writes, kept as "output"."""
+    runs = []
+    for _ in range(repeat):
+        run = run_measured(cmd, env)
+        if collect is not None:
+            run["output"] = json.loads(collect.read_text(encoding="utf-8"))
+        runs.append(run)
     best = min(runs, key=lambda r: r["wall_s"])
     return {**best, "max_rss_mb": max(r["max_rss_mb"] for r in runs), "peak_pss_mb": max(r["peak_pss_mb"] for r in runs)}
+
+
+# Peers: name -> (the name shown, the adapter run as ADAPTER --NAME PATH PREDICTION REFERENCE --out OUT).
+PEERS = {"textee": ("TextEE", HERE / "peer_textee.py")}
+
+
+def peer_option(value: str) -> tuple[str, Path]:
+    """--peer NAME=PATH: a known peer and an existing local checkout."""
+    name, sep, path = value.partition("=")
+    if not sep or not path:
+        raise argparse.ArgumentTypeError(f"expected NAME=PATH, got {value!r}")
+    if name not in PEERS:
+        raise argparse.ArgumentTypeError(f"unknown peer {name!r} (known: {', '.join(sorted(PEERS))})")
+    if not Path(path).is_dir():
+        raise argparse.ArgumentTypeError(f"{path} is not a directory (a local checkout of {PEERS[name][0]})")
+    return name, Path(path).resolve()
+
+
+def peer_commit(path: Path) -> str | None:
+    """The commit of a git checkout, to name the peer's version; None for a directory without its own .git (an exported archive)."""
+    if not (path / ".git").exists():
+        return None
+    done = subprocess.run(["git", "-C", str(path), "rev-parse", "HEAD"], capture_output=True, text=True)
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def measure_peers(row: dict, root: Path, repeat: int, peers: list[tuple[str, Path]], env: dict) -> None:
+    """Each peer on the size's prediction and reference, after evbench's runs, and both systems' F1 for the sanity check."""
+    if not peers:
+        return
+    metrics = json.loads((root / "result-jobs1.json").read_text(encoding="utf-8"))["metrics"]
+    row["evbench_f1"] = {m: metrics[m]["f1"] for m in ("tri_i", "tri_c", "arg_i", "arg_c")}
+    for name, path in peers:
+        out = root / f"peer-{name}.json"
+        cmd = [sys.executable, str(PEERS[name][1]), f"--{name}", str(path), str(root / "prediction.json"), str(root / "reference.json"), "--out", str(out)]
+        row[f"peer_{name}"] = best_of(repeat, cmd, env, collect=out)
 
 
 def measure_size(n_docs: int, args: argparse.Namespace, env: dict) -> dict:
@@ -156,6 +202,7 @@ def measure_size(n_docs: int, args: argparse.Namespace, env: dict) -> dict:
         # would copy the loaded annotations page by page, and at this size two copies do not fit in memory)
         row["partial"] = True
         row["score_jobs1"] = best_of(1, evbench(*base, "--jobs", "1", "--out", str(root / "result-jobs1.json")), env)
+        measure_peers(row, root, 1, args.peer, env)
         row["load_average_after"] = os.getloadavg()
         return row
     outputs = {}
@@ -173,6 +220,7 @@ def measure_size(n_docs: int, args: argparse.Namespace, env: dict) -> dict:
     if n_docs <= args.resample_check_max:
         small = ["--ci", "0.95", "--resamples", str(max(1, args.resamples // 10))]
         row["ci_small_jobs1"] = best_of(1, evbench(*base, *small, "--out", str(root / "result-ci-small.json")), env)
+    measure_peers(row, root, repeat, args.peer, env)
     row["load_average_after"] = os.getloadavg()  # other work on the machine slows every number down
     return row
 
@@ -206,19 +254,39 @@ def cold_start(env: dict, runs: int) -> dict:
     return result
 
 
+def peers_in(rows: list[dict]) -> list[str]:
+    """The peers measured in these rows, in PEERS order."""
+    return [name for name in PEERS if any(f"peer_{name}" in r for r in rows)]
+
+
+def peer_cells(r: dict, name: str) -> list[str]:
+    """Peer seconds (the scoring call alone), peak RSS, and evbench / peer for time and memory, from one run."""
+    peer = r.get(f"peer_{name}")
+    if not peer:
+        return ["-", "-", "-"]
+    one = r["score_jobs1"]
+    return [f"{peer['wall_s']:.2f} ({peer['output']['score_s']:.2f})", f"{peer['max_rss_mb']:.0f}",
+            f"{one['wall_s'] / peer['wall_s']:.2f}x, {one['max_rss_mb'] / peer['max_rss_mb']:.2f}x"]
+
+
 def table(rows: list[dict], jobs: int, resamples: int) -> tuple[list[str], list[list]]:
     dask = sorted({int(k.split("_")[1]) for r in rows for k in r if k.startswith("dask_")})
+    peers = peers_in(rows)
     headers = ["docs", "pred + ref MB", "floor s (parser)", "score s (x floor)", f"score --jobs {jobs} s (speed-up)",
                *([f"--engine dask, {' / '.join(map(str, dask))} workers s"] if dask else []),
                f"+ bootstrap {resamples} s (x score)", "peak RSS MB (x largest input)", f"peak RSS --ci MB ({resamples // 10} / {resamples} resamples)"]
+    for name in peers:
+        label = PEERS[name][0]
+        headers += [f"{label} s (scoring call)", f"{label} peak RSS MB", f"evbench / {label} (time, RSS)"]
     body = []
     for r in rows:
+        tail = [cell for name in peers for cell in peer_cells(r, name)]
         largest = max(r["prediction_mb"], r["reference_mb"])
         head = [f"{r['docs']:,}", f"{r['prediction_mb']:.0f} + {r['reference_mb']:.0f}", f"{r['floor_s']:.2f} ({r['floor_parser']})"]
         one = r["score_jobs1"]
         if r.get("partial"):  # --full-max: one scoring pass only
             body.append([*head, f"{one['wall_s']:.2f} ({one['wall_s'] / r['floor_s']:.1f}x)", "-", *(["-"] if dask else []), "-",
-                         f"{one['max_rss_mb']:.0f} ({one['max_rss_mb'] / largest:.1f}x)", "-"])
+                         f"{one['max_rss_mb']:.0f} ({one['max_rss_mb'] / largest:.1f}x)", "-", *tail])
             continue
         many, ci = r[f"score_jobs{jobs}"], r["ci_jobs1"]
         boot = ci["wall_s"] - one["wall_s"]
@@ -232,7 +300,35 @@ def table(rows: list[dict], jobs: int, resamples: int) -> tuple[list[str], list[
             f"{boot:.2f} ({boot / one['wall_s']:.2f}x)",
             f"{one['max_rss_mb']:.0f} ({one['max_rss_mb'] / largest:.1f}x)",
             (f"{small['max_rss_mb']:.0f} / " if small else "- / ") + f"{ci['max_rss_mb']:.0f}",
+            *tail,
         ])
+    return headers, body
+
+
+# TextEE's end-to-end metrics next to evbench's closest ones (evbench's F1 are fractions, TextEE's percentages).
+PEER_F1 = {"textee": (("tri_c", "trigger_cls"), ("arg_c", "argument_cls"))}
+PEER_F1_NOTE = (
+    "F1 of one run, a sanity check that both scored the same files, not expected to be equal: the definitions agree on paper "
+    "(tri_c: offsets + type; arg_c: event type + argument span + role in the same document, as TextEE's argument_cls), but TextEE "
+    "counts sets of tuples (a repeated prediction or reference counts once) while evbench matches one to one (a duplicate "
+    "prediction is a false positive, each reference mention must be found)."
+)
+
+
+def peer_f1_table(rows: list[dict]) -> tuple[list[str], list[list]]:
+    """evbench's tri_c / arg_c F1 next to each peer's trigger / argument classification F1, in percent."""
+    peers = [name for name in peers_in(rows) if name in PEER_F1]
+    headers = ["docs"]
+    for name in peers:
+        headers += [f"{ours} F1: evbench / {PEERS[name][0]} {theirs}" for ours, theirs in PEER_F1[name]]
+    body = []
+    for r in rows:
+        cells = [f"{r['docs']:,}"]
+        for name in peers:
+            scores = r.get(f"peer_{name}", {}).get("output", {}).get("scores", {})
+            cells += [f"{100 * r['evbench_f1'][ours]:.2f} / {scores[theirs]['f1']:.2f}" if theirs in scores else "-"
+                      for ours, theirs in PEER_F1[name]]
+        body.append(cells)
     return headers, body
 
 
@@ -265,6 +361,12 @@ def targets(rows: list[dict], cold: dict | None, jobs: int) -> list[tuple[str, b
             grows = r["ci_jobs1"]["max_rss_mb"] > 1.1 * small["max_rss_mb"] + 20
             out.append((f"{r['docs']:,} docs: memory does not grow with resamples", not grows,
                         f"{small['max_rss_mb']:.0f} -> {r['ci_jobs1']['max_rss_mb']:.0f} MB"))
+    for name in peers_in(rows):  # the issue's comparison is at 10k documents: that size if measured, else the largest
+        measured = [r for r in rows if f"peer_{name}" in r]
+        r = next((r for r in measured if r["docs"] == 10_000), measured[-1])
+        ours, theirs = r["score_jobs1"]["wall_s"], r[f"peer_{name}"]["wall_s"]
+        where = "" if r["docs"] == 10_000 else f" (measured at {r['docs']:,} docs: no 10k run)"
+        out.append((f"faster than {PEERS[name][0]}'s scorer at 10k{where}", ours < theirs, f"{ours:.2f} s vs {theirs:.2f} s ({ours / theirs:.2f}x)"))
     if cold:
         ev = cold["evbench score (bundled gold)"]["median_s"]
         out.append(("cold start: evbench score (gold) <= 0.25 s", ev <= 0.25, f"{ev:.3f} s"))
@@ -283,6 +385,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dask-workers", type=lambda v: [int(w) for w in v.split(",") if w.strip()], default=[],
                         help="also score with --engine dask on a local cluster of each of these worker counts, e.g. 1,2 (needs .[dask])")
     parser.add_argument("--cold-runs", type=int, default=20, help="runs of each cold-start command (0 skips it)")
+    parser.add_argument("--peer", type=peer_option, action="append", default=[], metavar="NAME=PATH",
+                        help=f"also time a peer's scorer on the same files, from a local checkout (repeatable; known: {', '.join(sorted(PEERS))})")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "evbench-perf"), help="where corpora are generated and kept")
     parser.add_argument("--json", default=None, help="write the results here (default WORKDIR/bench.json)")
@@ -301,6 +405,14 @@ def main(argv: list[str] | None = None) -> int:
     command = "python tests/perf/bench.py " + " ".join(argv if argv is not None else sys.argv[1:])
     print(f"date: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}; machine: {machine}\ncommand: {command}\n")
     print(tabulate(body, headers=headers, tablefmt="github", disable_numparse=True))
+    for name, path in args.peer:
+        commit = peer_commit(path)
+        print(f"\npeer {PEERS[name][0]}: {path}" + (f", commit {commit}" if commit else "") + "; its seconds: the whole subprocess "
+              "(reading, converting, scoring, as evbench's), in parentheses the scoring call alone; ratios: evbench score (--jobs 1) / peer")
+    peer_headers, peer_body = peer_f1_table(rows)
+    if len(peer_headers) > 1:
+        print(f"\n{PEER_F1_NOTE}\n")
+        print(tabulate(peer_body, headers=peer_headers, tablefmt="github", disable_numparse=True))
     if cold:
         ev, py = cold["evbench score (bundled gold)"]["median_s"], cold["python -c 'import json'"]["median_s"]
         print(f"\ncold start ({cold['tool']}, {cold['runs']} runs, median): evbench score on the bundled gold {ev:.3f} s; "
@@ -314,6 +426,8 @@ def main(argv: list[str] | None = None) -> int:
     out.write_text(json.dumps({"date": datetime.now(timezone.utc).isoformat(), "machine": machine, "command": command,
                                "jobs": args.jobs, "resamples": args.resamples, "rows": rows, "cold_start": cold,
                                "table": {"headers": headers, "rows": body},
+                               "peers": {name: {"path": str(path), "commit": peer_commit(path)} for name, path in args.peer},
+                               "peer_f1": {"headers": peer_headers, "rows": peer_body, "note": PEER_F1_NOTE},
                                "targets": [{"target": n, "met": ok, "value": v} for n, ok, v in checks]}, indent=1) + "\n")
     print(f"\nJSON: {out}")
     return 0
