@@ -13,9 +13,16 @@ import shutil
 from collections import defaultdict
 from pathlib import Path
 
+from hypothesis import settings
+
 from benchmark.cli import main
 from benchmark.input.corpus import default_gold_dir
 from scorers.model import Annotation, Argument, DocumentAnnotation, Entity, EventMention, Span
+
+# Property tests check invariants, never speed (timings live in tests/perf/bench.py): no per-example
+# deadline, which a loaded machine would break, and no example database, so every run draws afresh.
+settings.register_profile("evbench", deadline=None, database=None)
+settings.load_profile("evbench")
 
 BUNDLED = default_gold_dir()
 DOC = "d1"
