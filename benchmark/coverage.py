@@ -89,17 +89,17 @@ def score_file(
 
     Without ``only_submitted`` this is ``benchmark.scoring.score_submission``; with it the
     reference is first cut to the submission's documents. ``stream``: score document by
-    document (``benchmark.streaming``) when nothing asked for needs the whole files (intervals,
-    ``--jobs``, ``--only-submitted``); the result is the same. ``by_doc``: per-document breakdowns.
+    document (``benchmark.streaming``) when nothing asked for needs the whole files (``--jobs``,
+    ``--only-submitted``); the result is the same. ``by_doc``: per-document breakdowns.
     ``engine`` (``benchmark.engines``): where the per-document map runs.
     """
     from benchmark.scoring import score_submission
 
-    if stream and not only_submitted and unit is None and jobs == 1:
+    if stream and not only_submitted and jobs == 1:
         from benchmark.input.submission import submission_max_bytes
         from benchmark.streaming import score_stream
 
-        streamed = score_stream(pred, reference, corpus, settings, by_doc=by_doc, max_bytes=submission_max_bytes(), engine=engine)
+        streamed = score_stream(pred, reference, corpus, settings, by_doc=by_doc, max_bytes=submission_max_bytes(), engine=engine, unit=unit)
         if streamed is not None:
             return streamed
     if not isinstance(corpus.documents, dict):  # a lazy corpus: the whole-file path reads every text often

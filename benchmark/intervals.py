@@ -51,8 +51,8 @@ def run_table(run: ScoreRun, corpus: Corpus, unit: Unit, *, groupings=GROUPINGS)
 
 def coref_matrix(run: ScoreRun) -> CorefCountMatrix:
     """Within-document coreference counts of ``run``, one row per reference document (sorted)."""
-    if run.summary.unit is not None:  # counted document by document while scoring
-        return count_matrix(run.summary.coref_counts, sorted(run.gold.documents))
+    if run.summary.unit is not None:  # counted document by document while scoring (a streamed run holds no annotations)
+        return count_matrix(run.summary.coref_counts, sorted(run.summary.coref_counts))
     return count_matrix(within_document_counts(run.prediction, run.gold, run.matcher), sorted(run.gold.documents))
 
 

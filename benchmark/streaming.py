@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from benchmark.engines import Engine, LocalEngine
 from benchmark.input.corpus import Corpus
@@ -29,6 +30,9 @@ from benchmark.scoring import CHUNK_DOCUMENTS, ChunkTask, ScoreRun, ScoreSetting
 from scorers.event_coref import CorefAccumulator
 from scorers.matching import CONTEXT_MODES, make_matcher
 from scorers.model import Annotation, DocumentAnnotation, EventMention
+
+if TYPE_CHECKING:
+    from scorers.bootstrap import Unit
 
 
 def can_stream(settings: ScoreSettings) -> bool:
@@ -70,20 +74,27 @@ def _scored_pairs(pairs: Iterable[tuple[DocumentAnnotation | None, DocumentAnnot
         yield pred, ref
 
 
-def _chunks(pairs: Iterator[tuple[DocumentAnnotation, DocumentAnnotation]], by_doc: bool, size: int) -> Iterator[ChunkTask]:
+def _chunks(pairs: Iterator[tuple[DocumentAnnotation, DocumentAnnotation]], by_doc: bool, size: int, unit: Unit | None,
+            corpus: Corpus) -> Iterator[ChunkTask]:
     while chunk := tuple(islice(pairs, size)):
-        yield ChunkTask(chunk, by_doc=by_doc, coref=True)
+        sentences = None
+        if unit == "sentence":
+            from benchmark.intervals import sentence_ranges
+
+            sentences = sentence_ranges(corpus, [ref.doc_id for _, ref in chunk])
+        yield ChunkTask(chunk, unit=unit, by_doc=by_doc, sentences=sentences, coref=True)
 
 
 def score_stream(pred_path: Path, reference_path: Path | None, corpus: Corpus, settings: ScoreSettings, *,
-                 by_doc: bool = False, max_bytes: int | None = None, engine: Engine | None = None,
+                 by_doc: bool = False, max_bytes: int | None = None, engine: Engine | None = None, unit: Unit | None = None,
                  ) -> tuple[ScoreRun, list[str], int] | None:
     """The run, the reference documents the submission lacks, and the reference's size; None to fall back.
 
     None means: read the files whole (``benchmark.scoring.score_submission``), which gives the same
     result or the canonical problems. ``by_doc`` keeps the per-document breakdowns (a table the
     size of the corpus). ``engine`` (``benchmark.engines``) runs the per-chunk map; the reading,
-    the join and the reduce stay here.
+    the join and the reduce stay here. ``unit`` (for intervals): each document's unit counts
+    are kept too (small, additive: ``Summary.units``), so ``--ci`` streams as well.
     """
     if not can_stream(settings):
         return None
@@ -93,9 +104,9 @@ def score_stream(pred_path: Path, reference_path: Path | None, corpus: Corpus, s
         limit = max_bytes or submission_max_bytes()
         prediction = submission_stream(pred_path, corpus, limit)
         reference = gold_stream(corpus) if reference_path is None else submission_stream(reference_path, corpus, limit)
-        total, coref, counts, unmatched = Summary(groupings=groupings_for(by_doc)), CorefAccumulator(), _Counts(), Unmatched()
+        total, coref, counts, unmatched = Summary(unit=unit, groupings=groupings_for(by_doc)), CorefAccumulator(), _Counts(), Unmatched()
         pairs = _scored_pairs(join_by_doc_id(reference.documents, prediction.documents, unmatched), corpus, matcher.uses_offsets, counts)
-        for part, corefs in engine.map_chunks(_chunks(pairs, by_doc, CHUNK_DOCUMENTS if engine.name != "local" else 1), matcher):
+        for part, corefs in engine.map_chunks(_chunks(pairs, by_doc, CHUNK_DOCUMENTS if engine.name != "local" else 1, unit, corpus), matcher):
             total.add(part)
             for doc in corefs:
                 coref.add(doc)

@@ -55,6 +55,25 @@ def test_bundled_submissions_stream_to_the_same_bytes(pred, mode, by_doc):
     assert streamed is not None and streamed == whole
 
 
+@pytest.mark.parametrize("unit", ["doc", "sentence"])
+@pytest.mark.parametrize("by_doc", [False, True])
+def test_intervals_stream_to_the_same_bytes(unit, by_doc):
+    """--ci keeps each document's unit counts while streaming: the intervals equal the whole-file path's."""
+    from benchmark.interval_options import IntervalSettings
+    from benchmark.intervals import add_intervals
+
+    corpus, settings = load_corpus(), ScoreSettings()
+    intervals = IntervalSettings(resamples=200, seed=3, unit=unit)
+    results = []
+    for streamed in (True, False):
+        scored = (score_stream(SUBMISSIONS[0], None, corpus, settings, by_doc=by_doc, unit=unit) if streamed
+                  else score_file(SUBMISSIONS[0], None, corpus, settings, by_doc=by_doc, unit=unit))
+        assert scored is not None and scored[0].streamed is streamed
+        results.append(json.dumps(add_intervals(add_coverage(result_dict(scored[0]), scored[1]), scored[0], corpus, intervals), ensure_ascii=False))
+    assert results[0] == results[1]
+    assert '"ci": [' in results[0]
+
+
 def test_per_document_breakdowns_only_when_asked_for():
     corpus = load_corpus()
     run, _, _ = score_stream(SUBMISSIONS[0], None, corpus, ScoreSettings())
