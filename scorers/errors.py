@@ -54,7 +54,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 from scorers import arabic
-from scorers.alignment import ArgumentRule, align, align_triggers, argument_scorer, canonical
+from scorers.alignment import ArgumentRule, Candidates, align, align_triggers, argument_scorer, canonical
 from scorers.events import Item, Outcome, item_key
 from scorers.matching import SpanMatcher, dice, overlap_length
 from scorers.model import DocumentAnnotation, EventMention, Span
@@ -105,13 +105,17 @@ def _closeness(a: Span, b: Span) -> float | None:
 Stage = tuple[str, Callable[[Item, Item], "float | None"]]
 
 
-def _paired(family: str, doc_id: str, fps: list[Item], fns: list[Item], stages: Sequence[Stage]) -> tuple[list[Error], list[Item], list[Item]]:
-    """Pair false positives with false negatives, stage by stage (each an optimal one-to-one alignment); return what is left."""
+def _paired(family: str, doc_id: str, fps: list[Item], fns: list[Item], stages: Sequence[Stage],
+            candidates: Candidates | None = None) -> tuple[list[Error], list[Item], list[Item]]:
+    """Pair false positives with false negatives, stage by stage (each an optimal one-to-one alignment); return what is left.
+
+    ``candidates`` (see :func:`scorers.alignment.align`) may name the pairs every stage could accept.
+    """
     errors: list[Error] = []
     for category, similarity in stages:
         if not fps or not fns:
             break
-        found = align(fps, fns, similarity, item_key)
+        found = align(fps, fns, similarity, item_key, candidates)
         errors += [Error(family, category, doc_id, p, r) for p, r in found.pairs]
         fps, fns = list(found.unmatched_pred), list(found.unmatched_ref)
     return errors, fps, fns
@@ -177,6 +181,18 @@ def argument_errors(outcomes: Iterable[Outcome], pred: DocumentAnnotation, ref: 
     def within(test: Callable[[Item, Item], float | None]) -> Callable[[Item, Item], float | None]:
         return lambda p, r: test(p, r) if partner.get(p.event) == r.event else None
 
+    def same_pair(preds: list[Item], refs: list[Item]) -> list[tuple[int, int]]:
+        """The pairs `within` can accept, and a few more (found by event id): every other pair is refused."""
+        by_id: dict[str, list[int]] = defaultdict(list)
+        for j, r in enumerate(refs):
+            by_id[r.event.id].append(j)
+        pairs = []
+        for i, p in enumerate(preds):
+            event = partner.get(p.event)
+            if event is not None:
+                pairs += [(i, j) for j in by_id.get(event.id, ())]
+        return pairs
+
     def role(p: Item, r: Item) -> float | None:
         return any_role(p.argument, r.argument) if p.argument.role != r.argument.role else None  # type: ignore[union-attr, arg-type]
 
@@ -192,7 +208,7 @@ def argument_errors(outcomes: Iterable[Outcome], pred: DocumentAnnotation, ref: 
         return _closeness(p.span, r.span)
 
     stages = (("role", within(role)), ("other_mention", within(other_mention)), ("boundary", within(boundary)))
-    found, fps, fns = _paired("argument", doc_id, fps, fns, stages)
+    found, fps, fns = _paired("argument", doc_id, fps, fns, stages, same_pair)
     errors += found
     for p in fps:
         others = (a for e in ref.events if e != partner[p.event] for a in e.arguments)
