@@ -89,17 +89,22 @@ def score_file(
 
     Without ``only_submitted`` this is ``benchmark.scoring.score_submission``; with it the
     reference is first cut to the submission's documents. ``stream``: score document by
-    document (``benchmark.streaming``) when nothing asked for needs the whole files (``--jobs``,
-    ``--only-submitted``); the result is the same. ``by_doc``: per-document breakdowns.
+    document (``benchmark.streaming``; ``jobs > 1``: in that many processes) when nothing asked for
+    needs the whole files (``--only-submitted``); the result is the same. ``by_doc``: per-document breakdowns.
     ``engine`` (``benchmark.engines``): where the per-document map runs.
     """
     from benchmark.scoring import score_submission
 
-    if stream and not only_submitted and jobs == 1:
+    if stream and not only_submitted:
         from benchmark.input.submission import submission_max_bytes
         from benchmark.streaming import score_stream
 
-        streamed = score_stream(pred, reference, corpus, settings, by_doc=by_doc, max_bytes=submission_max_bytes(), engine=engine, unit=unit)
+        stream_engine = engine
+        if engine is None and jobs > 1:
+            from benchmark.engines.processes import ProcessEngine
+
+            stream_engine = ProcessEngine(jobs)
+        streamed = score_stream(pred, reference, corpus, settings, by_doc=by_doc, max_bytes=submission_max_bytes(), engine=stream_engine, unit=unit)
         if streamed is not None:
             return streamed
     if not isinstance(corpus.documents, dict):  # a lazy corpus: the whole-file path reads every text often

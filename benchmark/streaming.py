@@ -26,7 +26,7 @@ from benchmark.input.corpus import Corpus
 from benchmark.input.join import Unmatched, join_by_doc_id
 from benchmark.input.stream import GiveUp, gold_stream, submission_stream
 from benchmark.input.submission import submission_max_bytes
-from benchmark.scoring import CHUNK_DOCUMENTS, ChunkTask, ScoreRun, ScoreSettings, Summary, groupings_for, reference_identity
+from benchmark.scoring import ChunkTask, ScoreRun, ScoreSettings, Summary, groupings_for, reference_identity
 from scorers.event_coref import CorefAccumulator
 from scorers.matching import CONTEXT_MODES, make_matcher
 from scorers.model import Annotation, DocumentAnnotation, EventMention
@@ -106,7 +106,7 @@ def score_stream(pred_path: Path, reference_path: Path | None, corpus: Corpus, s
         reference = gold_stream(corpus) if reference_path is None else submission_stream(reference_path, corpus, limit)
         total, coref, counts, unmatched = Summary(unit=unit, groupings=groupings_for(by_doc)), CorefAccumulator(), _Counts(), Unmatched()
         pairs = _scored_pairs(join_by_doc_id(reference.documents, prediction.documents, unmatched), corpus, matcher.uses_offsets, counts)
-        for part, corefs in engine.map_chunks(_chunks(pairs, by_doc, CHUNK_DOCUMENTS if engine.name != "local" else 1, unit, corpus), matcher):
+        for part, corefs in engine.map_chunks(_chunks(pairs, by_doc, engine.chunk_documents, unit, corpus), matcher):
             total.add(part)
             for doc in corefs:
                 coref.add(doc)

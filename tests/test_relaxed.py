@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -250,7 +252,7 @@ def test_relaxed_scores_do_not_depend_on_input_order(pred, ref, rng):
         doc = annotation.documents["d1"]
         events = list(doc.events)
         rng.shuffle(events)
-        events = [type(e)(**{**{f: getattr(e, f) for f in e.__slots__}, "arguments": tuple(rng.sample(e.arguments, len(e.arguments)))}) for e in events]
+        events = [replace(e, arguments=tuple(rng.sample(e.arguments, len(e.arguments)))) for e in events]
         return ann(*events)
 
     before = {m: (c.tp, c.fp, c.fn) for m, c in tally(score(pred, ref, make_matcher("relaxed"))).items()}

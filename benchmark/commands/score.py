@@ -160,7 +160,7 @@ def _run(args: argparse.Namespace) -> int:
         return _run_modes(args, load_corpus(args.gold), reference, gated=gated)
     settings = ScoreSettings(match=args.match[0], overlap_threshold=args.overlap_threshold, arg_match=args.arg_match)
     # Scored as a stream (memory flat in the corpus size) unless something asked for needs the records.
-    stream = not args.explain and args.jobs == 1 and not args.only_submitted and can_stream(settings)
+    stream = not args.explain and not args.only_submitted and can_stream(settings)
     corpus = load_corpus(args.gold, lazy=stream)
     with submission_size_limit(args.max_bytes):
         scored, missing, documents = score_file(Path(args.pred), reference, corpus, settings, only_submitted=args.only_submitted,

@@ -1,4 +1,4 @@
-"""Where the per-document map of scoring runs: in this process, or on a Dask cluster.
+"""Where the per-document map of scoring runs: in this process, in worker processes (``--jobs N``), or on a Dask cluster.
 
 Scoring is a map over chunks of documents (``benchmark.scoring.summarize_chunk``: each chunk
 to an additive ``Summary``) and a reduce (adding the summaries, then cross-document
@@ -24,14 +24,17 @@ class Engine(Protocol):
     """Runs :func:`benchmark.scoring.summarize_chunk` over tasks; results in task order."""
 
     name: str
+    #: Documents per task the stream makes for this engine (one: no task overhead in this process).
+    chunk_documents: int
 
     def map_chunks(self, tasks: Iterable[ChunkTask], matcher: SpanMatcher) -> Iterator[ChunkResult]: ...
 
 
 class LocalEngine:
-    """This process, one chunk after the other (``--jobs N`` forks instead, in ``benchmark.scoring.summarize``)."""
+    """This process, one chunk after the other (``--jobs N``: ``benchmark.engines.processes``)."""
 
     name = "local"
+    chunk_documents = 1
 
     def map_chunks(self, tasks: Iterable[ChunkTask], matcher: SpanMatcher) -> Iterator[ChunkResult]:
         from benchmark.scoring import summarize_chunk

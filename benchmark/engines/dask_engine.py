@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from benchmark.input.problems import InputError, Problem
+from benchmark.scoring import CHUNK_DOCUMENTS
 
 if TYPE_CHECKING:
     from benchmark.engines import ChunkResult
@@ -44,6 +45,7 @@ class DaskEngine:
     """A ``distributed.Client`` on a new ``LocalCluster`` or on ``scheduler``; use it as a context manager."""
 
     name = "dask"
+    chunk_documents = CHUNK_DOCUMENTS  # each task carries its documents over the network
 
     def __init__(self, scheduler: str | None = None, workers: int = 2, window: int | None = None) -> None:
         self.scheduler, self.workers = scheduler, workers
