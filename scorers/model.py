@@ -7,10 +7,26 @@ These are the only types the scorers see. Reading files, validating them and pri
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+
+class _PickledAsCall:
+    """Pickled as a call of the constructor with the fields, in order.
+
+    A dataclass with slots is pickled with its state, set back field by field; these records
+    go to worker processes by the hundred thousand (``--jobs``, ``--engine dask``), and a
+    constructor call pickles and unpickles them in about half the time.
+    """
+
+    __slots__ = ()
+    __match_args__: tuple[str, ...]
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return (type(self), tuple(getattr(self, name) for name in self.__match_args__))
 
 
 @dataclass(frozen=True, order=True, slots=True)
-class Span:
+class Span(_PickledAsCall):
     """A stretch of document text.
 
     Offsets are Python ``str`` indices (Unicode code points) into the document text, half-open:
@@ -34,7 +50,7 @@ class Span:
 
 
 @dataclass(frozen=True, order=True, slots=True)
-class Argument:
+class Argument(_PickledAsCall):
     """One argument of an event mention: a role filled by a span (and, in gold, an entity id)."""
 
     role: str
@@ -43,7 +59,7 @@ class Argument:
 
 
 @dataclass(frozen=True, slots=True)
-class EventMention:
+class EventMention(_PickledAsCall):
     """One event mention: trigger, type, realis, arguments, and the real-world event it denotes.
 
     ``cluster`` names the real-world event; equal values mean the same event, across documents
@@ -61,7 +77,7 @@ class EventMention:
 
 
 @dataclass(frozen=True, slots=True)
-class Entity:
+class Entity(_PickledAsCall):
     """A gold entity with all its mentions, so an argument may match any coreferent mention."""
 
     id: str
@@ -70,7 +86,7 @@ class Entity:
 
 
 @dataclass(frozen=True, slots=True)
-class DocumentAnnotation:
+class DocumentAnnotation(_PickledAsCall):
     """Everything one annotation (gold or system) says about one document."""
 
     doc_id: str

@@ -56,3 +56,17 @@ def test_jobs_streams_and_equals_one_job(tmp_path):
     two = score_file(LEXICON, None, corpus, settings, jobs=2, stream=True)
     one = score_file(LEXICON, None, corpus, settings, jobs=1, stream=True)
     assert two[0].streamed and _json(two) == _json(one)
+
+
+def test_records_pickle_as_constructor_calls_and_come_back_equal():
+    import pickle
+
+    from benchmark.input.submission import load_gold
+    from scorers.model import EventMention
+
+    gold = load_gold(load_corpus())
+    doc = next(iter(gold.documents.values()))
+    event = doc.events[0]
+    assert event.__reduce__() == (EventMention, (event.doc_id, event.id, event.type, event.trigger, event.realis, event.arguments, event.cluster))
+    assert pickle.loads(pickle.dumps(doc)) == doc
+    assert pickle.loads(pickle.dumps(gold)) == gold
