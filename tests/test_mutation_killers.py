@@ -13,7 +13,8 @@ from collections import Counter
 
 import pytest
 
-from scorers.alignment import Alignment
+from scorers.alignment import Alignment, align, align_triggers
+from scorers.assignment import best_pairs_if_disjoint
 from scorers.events import (
     GROUPINGS,
     Item,
@@ -378,6 +379,89 @@ def test_matcher_descriptions():
                                        "see the result's judge block)")
 
 
+# --- alignment: when the similarities decide, the tie-break is never asked --------------------
+
+
+def asked_about(preds: list[str], refs: list[str], similarity: dict[tuple[str, str], float],
+                prefer: dict[tuple[str, str], int] | None = None) -> tuple[Alignment[str, str], list[tuple[str, str]]]:
+    """``align`` of string ids under a table of similarities and a recording tie-break (``prefer``: its one tier, 0 if absent)."""
+    asked: list[tuple[str, str]] = []
+
+    def tie_break(p: str, r: str) -> tuple[int, ...]:
+        asked.append((p, r))
+        return ((prefer or {}).get((p, r), 0),)
+
+    found = align(preds, refs, lambda p, r: similarity.get((p, r)), key=lambda x: (x,), tie_break=tie_break)
+    return found, asked
+
+
+def test_alignment_decided_by_the_rows_asks_no_tie_break():
+    # p may take r1 (1.0) or r2 (0.5): p's best pair is strict, so the row side decides p-r1 at once.
+    # The column side alone would not decide (r1 and r2 both want p), so only trying the rows avoids the tie-break.
+    found, asked = asked_about(["p"], ["r1", "r2"], {("p", "r1"): 1.0, ("p", "r2"): 0.5})
+    assert found == Alignment((("p", "r1"),), (), ("r2",))
+    assert asked == []
+
+
+def test_alignment_a_tie_beaten_later_in_its_row_is_no_tie():
+    # p's pairs in order: r1 0.5, r2 0.5 (a tie for p's best), r3 1.0 (strictly better: the tie is gone).
+    # p-r3 is p's only best pair, so the rows decide and the tie-break is never asked.
+    found, asked = asked_about(["p"], ["r1", "r2", "r3"], {("p", "r1"): 0.5, ("p", "r2"): 0.5, ("p", "r3"): 1.0})
+    assert found == Alignment((("p", "r3"),), (), ("r1", "r2"))
+    assert asked == []
+
+
+def test_alignment_similarities_equal_on_the_grid_are_left_to_the_tie_break():
+    # 0.5125 = 41/80. p-r1 is 2e-8 below it, p-r2 2e-8 above: on the grid of 2**-20 both are 537395 (0.5125 * 2**20 =
+    # 537395.2), a tie, so the tie-break decides, and it prefers r1. (A grid of 1/40 would put them on either side of
+    # 20.5, a grid of 3**-20 would tell them apart: either would give p r2 without asking.)
+    similarity = {("p", "r1"): 0.5125 - 2e-8, ("p", "r2"): 0.5125 + 2e-8}
+    found, asked = asked_about(["p"], ["r1", "r2"], similarity, prefer={("p", "r1"): 1})
+    assert found == Alignment((("p", "r1"),), (), ("r2",))
+    assert sorted(asked) == [("p", "r1"), ("p", "r2")]
+
+
+def ids_of(alignment: Alignment) -> tuple[tuple, tuple, tuple]:
+    return (tuple((p.id, r.id) for p, r in alignment.pairs), tuple(p.id for p in alignment.unmatched_pred), tuple(r.id for r in alignment.unmatched_ref))
+
+
+def test_event_tie_break_reads_arguments_with_their_entity():
+    # Relaxed matching; r's Person is "وزير الخارجية" (entity E1, whose other name is "لافروف"). p1 and p2 have r's
+    # trigger text (0.8 each, a tie). p1's Person "لافروف" is another mention of E1 (0.7) only when the entity is passed
+    # to the matcher: 1 argument match, which outranks p2's right realis. Without the entity p1 has 0 and p2 would win.
+    context = DocumentContext(aliases={"E1": ("سيرغي لافروف", "لافروف")}, entity_types={"E1": "PER"})
+    r = ev("r", A, None, None, "زيارة", realis="actual", args=(arg("Person", None, None, "وزير الخارجية", entity="E1"),))
+    p1 = ev("p1", A, None, None, "زيارة", realis="other", args=(arg("Person", None, None, "لافروف"),))
+    p2 = ev("p2", A, None, None, "زيارة", realis="actual")
+    found = align_triggers((p1, p2), (r,), RelaxedMatch(context), typed=True)
+    assert ids_of(found) == ((("p1", "r"),), ("p2",), ())
+
+
+# --- assignment: optimal pairs read off the weights -------------------------------------------
+
+
+def test_pairs_read_off_by_rows_when_only_the_rows_work():
+    # a weighs 1 with x and with y: the row pass gives a its first column, x. The column pass would fail
+    # (x and y both want a), so the row pass must be tried.
+    assert best_pairs_if_disjoint(["a"], ["x", "y"], {("a", "x"): 1.0, ("a", "y"): 1.0}) == [("a", "x")]
+
+
+def test_pairs_read_off_keep_every_equal_maximum():
+    # Every pair weighs 1: a's maxima are x and y, b's too. a takes x, b the other of its equal maxima, y.
+    weights = {("a", "x"): 1.0, ("a", "y"): 1.0, ("b", "x"): 1.0, ("b", "y"): 1.0}
+    assert best_pairs_if_disjoint(["a", "b"], ["x", "y"], weights) == [("a", "x"), ("b", "y")]
+
+
+def test_pairs_read_off_skip_a_row_without_pairs():
+    # Row a has no pair (skipped); b takes x. (Column y has no pair either, so the column pass could not stand in.)
+    assert best_pairs_if_disjoint(["a", "b"], ["y", "x"], {("b", "x"): 1.0}) == [("b", "x")]
+
+
+def test_pairs_read_off_break_ties_by_column_order_not_by_name():
+    # a weighs 1 with x and with y; the columns are given as [y, x], so a takes y, the first in that order.
+    assert best_pairs_if_disjoint(["a"], ["y", "x"], {("a", "x"): 1.0, ("a", "y"): 1.0}) == [("a", "y")]
+
+
 _CANDIDATES_ONLY = "the candidate filter only saves similarity calls: without it (None, or span_candidates of no matcher = every pair) the same pairs are scored"
 _STRICT_ZIP = "zip(strict=...) only raises on a length mismatch, and both sides are built from the same records"
 
@@ -401,20 +485,10 @@ EQUIVALENT_MUTANTS: dict[str, str] = {
     "scorers.matching.xǁRelaxedMatchǁ_argument_context__mutmut_13": "aliases.get(None, ()) is () (entity ids are strings), the value of the else branch",
     "scorers.matching.xǁRelaxedMatchǁ_argument_context__mutmut_15": "a missing entity's aliases None instead of (): both are falsy and are replaced by the entity's mention texts next",
     "scorers.matching.xǁRelaxedMatchǁ_argument_context__mutmut_17": "same as _15 (dict.get's default is None)",
+    "scorers.alignment.x_argument_matches__mutmut_1": ("`or` -> `and` in the early return for an event without arguments: with one side empty "
+                                                       "the matching loop has no predicted argument, or none with a partner, and also returns 0 "
+                                                       "(score is never called with an empty reference side)"),
 }
 
-#: Survivors found before the time box ran out, neither killed nor shown equivalent yet (work left open).
-OPEN_SURVIVORS: tuple[str, ...] = (
-    "scorers.alignment.x__decided_by_similarity__mutmut_4",  # 2 * 20 instead of 2**20: a coarser grid
-    "scorers.alignment.x__decided_by_similarity__mutmut_5",  # 3**20 grid
-    "scorers.alignment.x__decided_by_similarity__mutmut_6",  # only the column side is tried
-    "scorers.alignment.x__decided_by_similarity__mutmut_17",  # tied.discard(None)
-    "scorers.alignment.x__decided_by_similarity__mutmut_19",  # tied.add(None)
-    "scorers.alignment.x_argument_matches__mutmut_1",  # `or` -> `and` (probably equivalent: an empty side gives no partners)
-    "scorers.alignment.xǁRememberingMatcherǁargument_similarity__mutmut_6",  # entity dropped
-    "scorers.alignment.xǁRememberingMatcherǁargument_similarity__mutmut_9",  # entity dropped
-    "scorers.assignment.x_best_pairs_if_disjoint__mutmut_1",  # only the column pass
-    "scorers.assignment.x_best_pairs_if_disjoint__mutmut_19",  # w == found[1]
-    "scorers.assignment.x_best_pairs_if_disjoint__mutmut_27",  # continue -> break
-    "scorers.assignment.x_best_pairs_if_disjoint__mutmut_30",  # sorted without the column-order key
-)
+#: Survivors neither killed nor shown equivalent (work left open): none.
+OPEN_SURVIVORS: tuple[str, ...] = ()
