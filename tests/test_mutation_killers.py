@@ -462,6 +462,35 @@ def test_pairs_read_off_break_ties_by_column_order_not_by_name():
     assert best_pairs_if_disjoint(["a"], ["y", "x"], {("a", "x"): 1.0, ("a", "y"): 1.0}) == [("a", "y")]
 
 
+LAVROV = DocumentContext(aliases={"E1": ("سيرغي لافروف", "لافروف")}, entity_types={"E1": "PER"})
+
+
+@pytest.mark.parametrize(("pred", "ref", "entity", "expected"), [
+    (Span(0, 6, "x"), Span(0, 6, "y"), None, 1.0),  # same offsets
+    (Span(None, None, "لافروف"), Span(0, 6, "لافروف"), None, 0.9),  # identical text
+    (Span(None, None, "لبيونغ يانغ"), Span(None, None, "بيونغ يانغ"), None, 0.8),  # "equal" (a proclitic)
+    (Span(None, None, "لافروف"), Span(None, None, "سيرغي لافروف"), "E1", 0.7),  # "other mention" of E1
+    (Span(None, None, "الجمعة"), Span(None, None, "اليوم الجمعة"), None, 0.7),  # "time": the deictic dropped
+    (Span(None, None, "مدينة وونسان"), Span(None, None, "وونسان"), None, 0.5),  # "longer": a generic head
+    (Span(None, None, "كورسك"), Span(None, None, "منطقة كورسك"), None, 0.5),  # "shorter"
+])
+def test_relaxed_argument_similarity_by_rule(pred, ref, entity, expected):
+    assert RelaxedMatch(LAVROV).for_document("d1").argument_similarity(pred, ref, entity) == expected
+
+
+def test_relaxed_trigger_similarity_in_one_sentence_adds_a_bonus_and_the_overlap():
+    # Both triggers located in sentence 0 (starts 0, 18), not at the same offsets: equivalent texts 0.8, + 0.1 for the
+    # sentence, + 0.05 * dice: pred 5..11 (6 chars) and ref 6..11 (5) share 5, dice 2*5/11.
+    matcher = RelaxedMatch(DocumentContext(sentences={"d1": (0, 18)})).for_document("d1")
+    assert matcher.trigger_similarity(Span(5, 11, "زيارة"), Span(6, 11, "زيارة")) == pytest.approx(0.9 + 0.05 * 10 / 11)
+
+
+def test_relaxed_argument_context_reads_80_characters_after():
+    # The reference ends at 3; the window 3..83 is a space and 79 of the 100 letters after it (words are lower-cased).
+    matcher = RelaxedMatch(DocumentContext(texts={"d1": "REF " + "L" * 100})).for_document("d1")
+    assert matcher.argument_context(Span(0, 3, "REF"), None).after == ("l" * 79,)
+
+
 _CANDIDATES_ONLY = "the candidate filter only saves similarity calls: without it (None, or span_candidates of no matcher = every pair) the same pairs are scored"
 _STRICT_ZIP = "zip(strict=...) only raises on a length mismatch, and both sides are built from the same records"
 
@@ -485,6 +514,7 @@ EQUIVALENT_MUTANTS: dict[str, str] = {
     "scorers.matching.xǁRelaxedMatchǁ_argument_context__mutmut_13": "aliases.get(None, ()) is () (entity ids are strings), the value of the else branch",
     "scorers.matching.xǁRelaxedMatchǁ_argument_context__mutmut_15": "a missing entity's aliases None instead of (): both are falsy and are replaced by the entity's mention texts next",
     "scorers.matching.xǁRelaxedMatchǁ_argument_context__mutmut_17": "same as _15 (dict.get's default is None)",
+    "scorers.matching.xǁRelaxedMatchǁ_argument_context__mutmut_60": "entity_types.get(None) when there is no entity: None (entity ids are strings), the value of the else branch",
     "scorers.alignment.x_argument_matches__mutmut_1": ("`or` -> `and` in the early return for an event without arguments: with one side empty "
                                                        "the matching loop has no predicted argument, or none with a partner, and also returns 0 "
                                                        "(score is never called with an empty reference side)"),
