@@ -13,7 +13,7 @@ from collections import Counter
 
 import pytest
 
-from scorers.alignment import Alignment, align, align_triggers
+from scorers.alignment import Alignment, align, align_triggers, event_key
 from scorers.assignment import best_pairs_if_disjoint
 from scorers.events import (
     GROUPINGS,
@@ -24,6 +24,7 @@ from scorers.events import (
     confusion,
     confusion_counts,
     count_cells,
+    item_key,
     macro_average,
     macro_average_of,
     outcomes_of,
@@ -200,6 +201,23 @@ def test_argument_plus_metric_candidates_include_entity_mentions():
     assert arg_ids(found) == ((("p.Person", "r.Person"),), ("p.Pad0", "p.Pad1", "p.Pad2", "p.Pad3"), ("r.Pad0", "r.Pad1", "r.Pad2"))
 
 
+def test_item_key_of_a_trigger_item_has_no_argument_part():
+    # Trigger items (no argument) are ordered by their event alone (error pairing and near misses sort them).
+    assert item_key(Item(R1)) == (event_key(R1), ())
+
+
+def test_entity_aware_candidates_accept_an_entity_without_mentions():
+    # r.Person names entity E9, which the reference lists no mentions of; 5 x 4 = 20 pairs (> SMALL): the candidate
+    # path. r.Person's candidate spans are its own span only, and p.Person 20-25 takes it.
+    pads_r = tuple(arg(f"Pad{k}", 200 + 10 * k, 205 + 10 * k) for k in range(3))
+    pads_p = tuple(arg(f"Pad{k}", 100 + 10 * k, 105 + 10 * k) for k in range(4))
+    ref = DocumentAnnotation("d1", (ev("r", A, 0, 4, args=(arg("Person", 20, 25, entity="E9"), *pads_r)),))
+    pred = DocumentAnnotation("d1", (ev("p", A, 0, 4, args=(arg("Person", 20, 25), *pads_p)),))
+    for metric in (argument_metric(classified=True, entity_aware=True), argument_plus_metric(classified=True, entity_aware=True)):
+        found = metric(pred, ref, ExactMatch())
+        assert arg_ids(found) == ((("p.Person", "r.Person"),), ("p.Pad0", "p.Pad1", "p.Pad2", "p.Pad3"), ("r.Pad0", "r.Pad1", "r.Pad2"))
+
+
 # --- outcome records, counts per cell, confusion, macro average --------------------------------
 
 
@@ -346,6 +364,23 @@ def test_relaxed_argument_context_windows():
     assert unbound.argument_context(Span(6, 9, "REF"), None).before == ("u2", "u1")
     assert matcher.argument_context(Span(None, None, "w1"), None).before == ()
     assert matcher.argument_context(Span(None, None, "w1"), None).after == ()
+
+
+def test_relaxed_for_document_keeps_or_replaces_the_entities():
+    # REF's offsets are a mention of E1 (PER) in one binding, of E2 (ORG) in the other: the entity type found by offsets
+    # tells which entities a matcher holds. Rebinding to the same document without entities keeps E1; with others, E2.
+    context = DocumentContext(entity_types={"E1": "PER", "E2": "ORG"})
+    first = RelaxedMatch(context).for_document("d1", {"E1": (REF,)})
+    assert first.for_document("d1").argument_context(REF, None).entity_type == "PER"
+    assert first.for_document("d1", {"E2": (REF,)}).argument_context(REF, None).entity_type == "ORG"
+
+
+def test_relaxed_argument_contexts_are_not_shared_between_documents():
+    # One span 3..6 in two documents: its words after are the document's own ("bb" in d1, "dd" in d2).
+    matcher = RelaxedMatch(DocumentContext(texts={"d1": "aa REF bb", "d2": "cc REF dd"}))
+    ref = Span(3, 6, "REF")
+    assert matcher.for_document("d1").argument_context(ref, None).after == ("bb",)
+    assert matcher.for_document("d2").argument_context(ref, None).after == ("dd",)
 
 
 def test_judge_adds_verdicts_only_where_relaxed_matching_says_no():
@@ -504,6 +539,7 @@ EQUIVALENT_MUTANTS: dict[str, str] = {
     "scorers.events.x_argument_plus_metric__mutmut_29": _CANDIDATES_ONLY,
     "scorers.events.x_argument_plus_metric__mutmut_55": _CANDIDATES_ONLY,
     "scorers.events.x_argument_plus_metric__mutmut_60": _CANDIDATES_ONLY,
+    "scorers.events.x_argument_spans__mutmut_2": _CANDIDATES_ONLY + " (here: more candidate spans than the rule accepts)",
     "scorers.events.x_count_cells__mutmut_2": "always copying the outcomes into a list: same records, same counts",
     "scorers.events.x_count_cells__mutmut_12": _STRICT_ZIP,
     "scorers.events.x_count_cells__mutmut_15": _STRICT_ZIP,
