@@ -31,7 +31,7 @@ from scorers.events import (
     prf_by_cell,
     trigger_metric,
 )
-from scorers.matching import DocumentContext, ExactMatch, JudgeMatch, OverlapMatch, RelaxedMatch
+from scorers.matching import DocumentContext, ExactMatch, JudgeMatch, OverlapMatch, RelaxedMatch, make_matcher
 from scorers.model import DocumentAnnotation, Entity, Span
 from scorers.prf import PRF
 
@@ -406,6 +406,14 @@ def test_judge_argument_similarity_passes_the_entity_on():
     ref = Span(None, None, "وزير الخارجية")
     assert judge.argument_similarity(Span(None, None, "لافروف"), ref, "E1") == 0.7  # another name of the entity
     assert judge.argument_similarity(Span(None, None, "لافروف"), ref) is None
+
+
+def test_make_matcher_judge_reads_the_context_and_the_verdicts():
+    # "لافروف" is another name of E1 in the context (0.7); "zzz" matches nothing but the judge said yes (0.3).
+    ref = Span(None, None, "وزير الخارجية")
+    judge = make_matcher("judge", context=LAVROV, verdicts={("argument", "d1", ref, "zzz"): True}).for_document("d1")
+    assert judge.argument_similarity(Span(None, None, "لافروف"), ref, "E1") == 0.7
+    assert judge.argument_similarity(Span(None, None, "zzz"), ref) == 0.3
 
 
 def test_matcher_descriptions():
