@@ -277,6 +277,15 @@ def test_macro_average_is_the_mean_over_types_of_tri_c_by_default():
     assert macro_average(trigger_outcomes(), "tri_i").to_dict() == {"metric": "tri_i", "precision": 1.0, "recall": 1.0, "f1": 1.0, "types": [A, B]}
 
 
+# --- counts ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("counts", [{"tp": -1}, {"fp": -1}, {"fn": -1}])
+def test_prf_refuses_each_negative_count_by_name(counts):
+    with pytest.raises(ValueError, match=r"counts must be non-negative: PRF\(tp=-?\d, fp=-?\d, fn=-?\d\)"):
+        PRF(**counts)
+
+
 # --- alignment -------------------------------------------------------------------------------
 
 
@@ -414,6 +423,11 @@ def test_make_matcher_judge_reads_the_context_and_the_verdicts():
     judge = make_matcher("judge", context=LAVROV, verdicts={("argument", "d1", ref, "zzz"): True}).for_document("d1")
     assert judge.argument_similarity(Span(None, None, "لافروف"), ref, "E1") == 0.7
     assert judge.argument_similarity(Span(None, None, "zzz"), ref) == 0.3
+
+
+def test_make_matcher_names_the_modes_it_knows():
+    with pytest.raises(ValueError, match=r"^unknown match mode 'fuzzy'; use one of exact, overlap, arabic, text, relaxed, judge$"):
+        make_matcher("fuzzy")
 
 
 def test_matcher_descriptions():
