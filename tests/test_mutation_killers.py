@@ -14,7 +14,7 @@ from collections import Counter
 import pytest
 
 from scorers.alignment import Alignment, align, align_triggers, event_key
-from scorers.assignment import best_pairs_if_disjoint
+from scorers.assignment import best_pairs_if_disjoint, maximum_assignment
 from scorers.events import (
     GROUPINGS,
     Item,
@@ -548,6 +548,20 @@ def test_relaxed_argument_context_reads_80_characters_after():
     assert matcher.argument_context(Span(0, 3, "REF"), None).after == ("l" * 79,)
 
 
+def test_pairs_read_off_by_columns_come_back_in_row_order():
+    # Rows given as [b, a]. By rows: b takes x (3), then a's best, x (2), is taken: fail. By columns: x takes b (3),
+    # y takes a (1): disjoint. Returned in the rows' order, b before a (not sorted by name).
+    weights = {("b", "x"): 3.0, ("a", "x"): 2.0, ("a", "y"): 1.0}
+    assert best_pairs_if_disjoint(["b", "a"], ["x", "y"], weights) == [("b", "x"), ("a", "y")]
+
+
+def test_maximum_assignment_gives_a_tie_to_the_first_free_column():
+    # r1 weighs 1 with c0 and with c1, r0 has no pair: the pairs read off give r1 the first column, c0 (scipy's solver,
+    # on the matrix [[0, 0], [1, 1]], would give it c1 and pair r0 with c0 at weight 0).
+    weights = {("r1", "c0"): 1.0, ("r1", "c1"): 1.0}
+    assert [pair for pair in maximum_assignment(["r0", "r1"], ["c0", "c1"], weights) if pair in weights] == [("r1", "c0")]
+
+
 _CANDIDATES_ONLY = "the candidate filter only saves similarity calls: without it (None, or span_candidates of no matcher = every pair) the same pairs are scored"
 _STRICT_ZIP = "zip(strict=...) only raises on a length mismatch, and both sides are built from the same records"
 
@@ -573,6 +587,12 @@ EQUIVALENT_MUTANTS: dict[str, str] = {
     "scorers.matching.xǁRelaxedMatchǁ_argument_context__mutmut_15": "a missing entity's aliases None instead of (): both are falsy and are replaced by the entity's mention texts next",
     "scorers.matching.xǁRelaxedMatchǁ_argument_context__mutmut_17": "same as _15 (dict.get's default is None)",
     "scorers.matching.xǁRelaxedMatchǁ_argument_context__mutmut_60": "entity_types.get(None) when there is no entity: None (entity ids are strings), the value of the else branch",
+    "scorers.assignment.x_connected_components__mutmut_17": "columns tagged (2, c) instead of (1, c): any tag other than the rows' 0 keeps rows and columns apart",
+    "scorers.assignment.x_maximum_assignment__mutmut_1": ("`or` -> `and`: with rows or columns empty (and so no weights) the pairs read off are [] "
+                                                          "too, before the solver is reached"),
+    "scorers.assignment.x_maximum_assignment__mutmut_26": "zip(strict=...) of scipy's row and column indices, always of equal length",
+    "scorers.assignment.x_maximum_assignment__mutmut_29": "zip(strict=...) of scipy's row and column indices, always of equal length",
+    "scorers.assignment.x_maximum_assignment__mutmut_30": "zip(strict=...) of scipy's row and column indices, always of equal length",
     "scorers.alignment.x_argument_matches__mutmut_1": ("`or` -> `and` in the early return for an event without arguments: with one side empty "
                                                        "the matching loop has no predicted argument, or none with a partner, and also returns 0 "
                                                        "(score is never called with an empty reference side)"),
