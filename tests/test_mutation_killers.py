@@ -13,7 +13,7 @@ from collections import Counter
 
 import pytest
 
-from scorers.alignment import Alignment, align, align_triggers, event_key
+from scorers.alignment import Alignment, align, align_triggers, event_key, lexicographic_weights
 from scorers.assignment import best_pairs_if_disjoint, maximum_assignment
 from scorers.events import (
     GROUPINGS,
@@ -482,6 +482,15 @@ def ids_of(alignment: Alignment) -> tuple[tuple, tuple, tuple]:
     return (tuple((p.id, r.id) for p, r in alignment.pairs), tuple(p.id for p in alignment.unmatched_pred), tuple(r.id for r in alignment.unmatched_ref))
 
 
+def test_lexicographic_weights_by_hand():
+    # Tiers (similarity, t1) of three pairs, at most n = 2 pairs in a matching.
+    # t1 = 3, 1, 2: shifted by its low 1 to 2, 0, 1, scaled by 1 (nothing below it); its spread 2 lets a matching reach
+    # at most 2 * 2 = 4 more, so the tier above is scaled by base = 5. Similarities on the grid of 2**-20: 2**20, 2**19, 2**19, shifted by 2**19:
+    # 2**19, 0, 0, times 5. One pair outweighs every total below it: cardinality = 5 * (2 * 2**19 + 1) = 5242885.
+    tiers = {(0, 0): (1.0, 3), (0, 1): (0.5, 1), (1, 1): (0.5, 2)}
+    assert lexicographic_weights(tiers, 2) == {(0, 0): 5242885 + 5 * 2**19 + 2, (0, 1): 5242885, (1, 1): 5242885 + 1}
+
+
 def test_event_tie_break_reads_arguments_with_their_entity():
     # Relaxed matching; r's Person is "وزير الخارجية" (entity E1, whose other name is "لافروف"). p1 and p2 have r's
     # trigger text (0.8 each, a tie). p1's Person "لافروف" is another mention of E1 (0.7) only when the entity is passed
@@ -564,6 +573,7 @@ def test_maximum_assignment_gives_a_tie_to_the_first_free_column():
 
 _CANDIDATES_ONLY = "the candidate filter only saves similarity calls: without it (None, or span_candidates of no matcher = every pair) the same pairs are scored"
 _STRICT_ZIP = "zip(strict=...) only raises on a length mismatch, and both sides are built from the same records"
+_SAME_LENGTH_TIERS = "zip(strict=...) of the tiers: every pair of a component has the same tiers (its similarity and the same tie-breaks)"
 
 #: Mutants (mutmut 3.8 names) that survive because no input can tell them from the original, with the reason.
 EQUIVALENT_MUTANTS: dict[str, str] = {
@@ -593,6 +603,12 @@ EQUIVALENT_MUTANTS: dict[str, str] = {
     "scorers.assignment.x_maximum_assignment__mutmut_26": "zip(strict=...) of scipy's row and column indices, always of equal length",
     "scorers.assignment.x_maximum_assignment__mutmut_29": "zip(strict=...) of scipy's row and column indices, always of equal length",
     "scorers.assignment.x_maximum_assignment__mutmut_30": "zip(strict=...) of scipy's row and column indices, always of equal length",
+    "scorers.alignment.x_lexicographic_weights__mutmut_3": ("the all-alike shortcut never taken: the general path then gives every pair 1 too (each tier's "
+                                                             "spread is 0: base 1, cardinality 1); only an empty `tiers` differs, and a component is never empty"),
+    "scorers.alignment.x_lexicographic_weights__mutmut_10": "every pair alike weighs 2 instead of 1: a uniform weight, so the solver maximises the number of pairs either way",
+    "scorers.alignment.x_lexicographic_weights__mutmut_13": _SAME_LENGTH_TIERS,
+    "scorers.alignment.x_lexicographic_weights__mutmut_15": _SAME_LENGTH_TIERS,
+    "scorers.alignment.x_lexicographic_weights__mutmut_16": _SAME_LENGTH_TIERS,
     "scorers.alignment.x_argument_matches__mutmut_1": ("`or` -> `and` in the early return for an event without arguments: with one side empty "
                                                        "the matching loop has no predicted argument, or none with a partner, and also returns 0 "
                                                        "(score is never called with an empty reference side)"),
