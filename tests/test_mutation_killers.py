@@ -491,6 +491,24 @@ def test_lexicographic_weights_by_hand():
     assert lexicographic_weights(tiers, 2) == {(0, 0): 5242885 + 5 * 2**19 + 2, (0, 1): 5242885, (1, 1): 5242885 + 1}
 
 
+@pytest.mark.parametrize(("tiers", "expected"), [
+    # t1 spread 2**39: base 2**39 + 1. On a grid of 2**-b the similarities 1.0, 0.5 are 2**b, 2**(b-1), spread 2**(b-1):
+    # cardinality (2**39 + 1)(2**(b-1) + 1) must be <= 2**53 / (2 n n) = 2**52: b = 14 gives 2**52 + 2**39 + 2**13 + 1,
+    # too much; b = 13 gives 2**51 + ..., the finest grid that fits.
+    ({(0, 0): (1.0, 2**39), (0, 1): (0.5, 0)},
+     {(0, 0): (2**39 + 1) * (2**12 + 1) + 2**12 * (2**39 + 1) + 2**39, (0, 1): (2**39 + 1) * (2**12 + 1)}),
+    # t1 spread 2**32 - 1: base 2**32. The grid of 2**-20 fits exactly: 1.0 and 2**-20 are 2**20 and 1, cardinality
+    # 2**32 * 2**20 = 2**52, and 2 * 2**52 = 2**53 is still exact.
+    ({(0, 0): (1.0, 2**32 - 1), (0, 1): (2**-20, 0)},
+     {(0, 0): 2**52 + (2**20 - 1) * 2**32 + 2**32 - 1, (0, 1): 2**52}),
+    # t1 spread 2**60: no grid fits, the coarsest (2**0) is used: 1.0 -> 1, 0.25 -> 0; cardinality (2**60 + 1) * 2.
+    ({(0, 0): (1.0, 2**60), (0, 1): (0.25, 0)},
+     {(0, 0): (2**60 + 1) * 2 + (2**60 + 1) + 2**60, (0, 1): (2**60 + 1) * 2}),
+])
+def test_lexicographic_weights_use_the_finest_grid_that_stays_exact(tiers, expected):
+    assert lexicographic_weights(tiers, 1) == expected
+
+
 def test_event_tie_break_reads_arguments_with_their_entity():
     # Relaxed matching; r's Person is "وزير الخارجية" (entity E1, whose other name is "لافروف"). p1 and p2 have r's
     # trigger text (0.8 each, a tie). p1's Person "لافروف" is another mention of E1 (0.7) only when the entity is passed
@@ -574,6 +592,7 @@ def test_maximum_assignment_gives_a_tie_to_the_first_free_column():
 _CANDIDATES_ONLY = "the candidate filter only saves similarity calls: without it (None, or span_candidates of no matcher = every pair) the same pairs are scored"
 _STRICT_ZIP = "zip(strict=...) only raises on a length mismatch, and both sides are built from the same records"
 _SAME_LENGTH_TIERS = "zip(strict=...) of the tiers: every pair of a component has the same tiers (its similarity and the same tie-breaks)"
+_ONE_PER_PAIR = "zip(strict=...) of the running totals and a tier's column: both have one entry per pair"
 
 #: Mutants (mutmut 3.8 names) that survive because no input can tell them from the original, with the reason.
 EQUIVALENT_MUTANTS: dict[str, str] = {
@@ -609,6 +628,9 @@ EQUIVALENT_MUTANTS: dict[str, str] = {
     "scorers.alignment.x_lexicographic_weights__mutmut_13": _SAME_LENGTH_TIERS,
     "scorers.alignment.x_lexicographic_weights__mutmut_15": _SAME_LENGTH_TIERS,
     "scorers.alignment.x_lexicographic_weights__mutmut_16": _SAME_LENGTH_TIERS,
+    "scorers.alignment.x_lexicographic_weights__mutmut_35": _ONE_PER_PAIR,
+    "scorers.alignment.x_lexicographic_weights__mutmut_38": _ONE_PER_PAIR,
+    "scorers.alignment.x_lexicographic_weights__mutmut_39": _ONE_PER_PAIR,
     "scorers.alignment.x_argument_matches__mutmut_1": ("`or` -> `and` in the early return for an event without arguments: with one side empty "
                                                        "the matching loop has no predicted argument, or none with a partner, and also returns 0 "
                                                        "(score is never called with an empty reference side)"),
