@@ -13,7 +13,7 @@ from collections import Counter
 
 import pytest
 
-from scorers.alignment import Alignment, align, align_triggers, event_key, lexicographic_weights
+from scorers.alignment import Alignment, ArgumentRule, align, align_triggers, canonical, event_key, lexicographic_weights
 from scorers.assignment import best_pairs_if_disjoint, maximum_assignment
 from scorers.events import (
     GROUPINGS,
@@ -289,6 +289,13 @@ def test_prf_refuses_each_negative_count_by_name(counts):
 # --- alignment -------------------------------------------------------------------------------
 
 
+def test_canonical_order_puts_an_argument_without_entity_before_one_with():
+    # Same role and span; the entity decides last, and no entity sorts as "", before "E1".
+    with_entity, without = arg("Person", 20, 25, entity="E1"), arg("Person", 20, 25)
+    doc = canonical(DocumentAnnotation("d1", (ev("e", A, 0, 4, args=(with_entity, without)),)))
+    assert doc.events[0].arguments == (without, with_entity)
+
+
 def test_alignment_sum_joins_each_part_in_order():
     left = Alignment((("p1", "r1"),), ("p2",), ("r2",))
     right = Alignment((("p3", "r3"),), ("p4",), ("r4",))
@@ -521,6 +528,36 @@ def test_event_tie_break_reads_arguments_with_their_entity():
     assert ids_of(found) == ((("p1", "r"),), ("p2",), ())
 
 
+# The same tuples aligned again reuse their trigger graph; a contested one keeps a solution per argument rule.
+# r (A, 0-4, actual) has Person 20-25 of entity E1 (also mentioned at 50-55). p1 (other realis) has Origin 20-25,
+# p2 (actual) no argument: both take r's trigger, so the argument matches, then realis, decide.
+TIE_REF = (ev("r", A, 0, 4, realis="actual", args=(arg("Person", 20, 25, entity="E1"),)),)
+TIE_PRED = (ev("p1", A, 0, 4, realis="other", args=(arg("Origin", 20, 25),)), ev("p2", A, 0, 4, realis="actual"))
+
+
+def test_reused_trigger_graph_solves_each_argument_rule_anew():
+    # arg_i+ (roles not compared): p1's Origin matches r's Person, p1 takes r. arg_c+: no match, realis gives r to p2.
+    assert ids_of(align_triggers(TIE_PRED, TIE_REF, ExactMatch(), typed=True, arguments=ArgumentRule(False, False))) == ((("p1", "r"),), ("p2",), ())
+    assert ids_of(align_triggers(TIE_PRED, TIE_REF, ExactMatch(), typed=True, arguments=ArgumentRule(True, False))) == ((("p2", "r"),), ("p1",), ())
+
+
+def test_reused_trigger_graph_solves_entity_aware_rules_with_the_entities_given():
+    # arg_i+_entity with p1's argument at 50-55: a mention of E1 only when the mentions are given.
+    pred = (ev("p1", A, 0, 4, realis="other", args=(arg("Origin", 50, 55),)), TIE_PRED[1])
+    rule = ArgumentRule(False, True)
+    with_mentions = align_triggers(pred, TIE_REF, ExactMatch(), typed=True, arguments=rule, entities={"E1": (Span(20, 25, "a"), Span(50, 55, "a"))})
+    without = align_triggers(pred, TIE_REF, ExactMatch(), typed=True, arguments=rule, entities={"E1": (Span(20, 25, "a"),)})
+    assert (ids_of(with_mentions), ids_of(without)) == (((("p1", "r"),), ("p2",), ()), ((("p2", "r"),), ("p1",), ()))
+
+
+def test_align_triggers_never_reuses_the_graph_of_a_list():
+    # A list may change between calls: the prediction added to it must be aligned (here it is the only match).
+    preds = [ev("p1", A, 10, 14)]
+    assert ids_of(align_triggers(preds, TIE_REF, ExactMatch(), typed=True)) == ((), ("p1",), ("r",))
+    preds.append(ev("p2", A, 0, 4))
+    assert ids_of(align_triggers(preds, TIE_REF, ExactMatch(), typed=True)) == ((("p2", "r"),), ("p1",), ())
+
+
 # --- assignment: optimal pairs read off the weights -------------------------------------------
 
 
@@ -592,7 +629,7 @@ def test_maximum_assignment_gives_a_tie_to_the_first_free_column():
 _CANDIDATES_ONLY = "the candidate filter only saves similarity calls: without it (None, or span_candidates of no matcher = every pair) the same pairs are scored"
 _STRICT_ZIP = "zip(strict=...) only raises on a length mismatch, and both sides are built from the same records"
 _SAME_LENGTH_TIERS = "zip(strict=...) of the tiers: every pair of a component has the same tiers (its similarity and the same tie-breaks)"
-_ONE_PER_PAIR = "zip(strict=...) of the running totals and a tier's column: both have one entry per pair"
+_ONE_PER_PAIR = "zip(strict=...) of the pairs, their grid values, running totals and tier columns: each has one entry per pair"
 
 #: Mutants (mutmut 3.8 names) that survive because no input can tell them from the original, with the reason.
 EQUIVALENT_MUTANTS: dict[str, str] = {
@@ -631,6 +668,9 @@ EQUIVALENT_MUTANTS: dict[str, str] = {
     "scorers.alignment.x_lexicographic_weights__mutmut_35": _ONE_PER_PAIR,
     "scorers.alignment.x_lexicographic_weights__mutmut_38": _ONE_PER_PAIR,
     "scorers.alignment.x_lexicographic_weights__mutmut_39": _ONE_PER_PAIR,
+    "scorers.alignment.x_lexicographic_weights__mutmut_81": _ONE_PER_PAIR,
+    "scorers.alignment.x_lexicographic_weights__mutmut_85": _ONE_PER_PAIR,
+    "scorers.alignment.x_lexicographic_weights__mutmut_86": _ONE_PER_PAIR,
     "scorers.alignment.x_argument_matches__mutmut_1": ("`or` -> `and` in the early return for an event without arguments: with one side empty "
                                                        "the matching loop has no predicted argument, or none with a partner, and also returns 0 "
                                                        "(score is never called with an empty reference side)"),
