@@ -296,6 +296,13 @@ def test_canonical_order_puts_an_argument_without_entity_before_one_with():
     assert doc.events[0].arguments == (without, with_entity)
 
 
+def test_canonical_order_sorts_entity_mentions_by_offsets():
+    # A text-only mention (no offsets) sorts first, as if at -1.
+    late, early, text_only = Span(50, 55, "b"), Span(20, 25, "a"), Span(None, None, "c")
+    doc = canonical(DocumentAnnotation("d1", (), (Entity("E2", "PER", (early,)), Entity("E1", "PER", (late, text_only, early)))))
+    assert doc.entities == (Entity("E1", "PER", (text_only, early, late)), Entity("E2", "PER", (early,)))
+
+
 def test_alignment_sum_joins_each_part_in_order():
     left = Alignment((("p1", "r1"),), ("p2",), ("r2",))
     right = Alignment((("p3", "r3"),), ("p4",), ("r4",))
@@ -558,6 +565,22 @@ def test_align_triggers_never_reuses_the_graph_of_a_list():
     assert ids_of(align_triggers(preds, TIE_REF, ExactMatch(), typed=True)) == ((("p2", "r"),), ("p1",), ())
 
 
+def test_align_triggers_binds_the_matcher_to_each_document():
+    # Relaxed head-word rule: "زيارات" (second sentence) and "زيارة" (first) are one head word, but located in two
+    # sentences of d1 they are two events. Sentences are known for d1 only, so a matcher not bound to d1 would take them as one.
+    context = DocumentContext(sentences={"d1": (0, 18)})
+    ref = (ev("r", A, 11, 16, "زيارة"),)
+    pred = (ev("p", A, 21, 27, "زيارات"),)
+    assert ids_of(align_triggers(pred, ref, RelaxedMatch(context), typed=True)) == ((), ("p",), ("r",))
+
+
+def test_align_triggers_joins_the_documents_in_order():
+    # d1 and d2 each have one pair and one reference left: all of them, d1's first.
+    ref = (ev("r1", A, 0, 4, doc_id="d1"), ev("r2", A, 10, 14, doc_id="d1"), ev("r3", A, 0, 4, doc_id="d2"), ev("r4", A, 10, 14, doc_id="d2"))
+    pred = (ev("p1", A, 0, 4, doc_id="d1"), ev("p3", A, 0, 4, doc_id="d2"))
+    assert ids_of(align_triggers(pred, ref, ExactMatch(), typed=True)) == ((("p1", "r1"), ("p3", "r3")), (), ("r2", "r4"))
+
+
 # --- assignment: optimal pairs read off the weights -------------------------------------------
 
 
@@ -630,6 +653,8 @@ _CANDIDATES_ONLY = "the candidate filter only saves similarity calls: without it
 _STRICT_ZIP = "zip(strict=...) only raises on a length mismatch, and both sides are built from the same records"
 _SAME_LENGTH_TIERS = "zip(strict=...) of the tiers: every pair of a component has the same tiers (its similarity and the same tie-breaks)"
 _ONE_PER_PAIR = "zip(strict=...) of the pairs, their grid values, running totals and tier columns: each has one entry per pair"
+_MEMO_ONLY = ("the memo of trigger graphs only saves work: a graph found under the key is used only if it holds these very tuples "
+              "(and the graph keeps them alive, so their ids are not reused); otherwise it is rebuilt")
 
 #: Mutants (mutmut 3.8 names) that survive because no input can tell them from the original, with the reason.
 EQUIVALENT_MUTANTS: dict[str, str] = {
@@ -671,6 +696,13 @@ EQUIVALENT_MUTANTS: dict[str, str] = {
     "scorers.alignment.x_lexicographic_weights__mutmut_81": _ONE_PER_PAIR,
     "scorers.alignment.x_lexicographic_weights__mutmut_85": _ONE_PER_PAIR,
     "scorers.alignment.x_lexicographic_weights__mutmut_86": _ONE_PER_PAIR,
+    "scorers.alignment.x_event_key__mutmut_3": "no realis sorts as 'XXXX' instead of '': realis values are lower-case words (actual, generic, other), after both",
+    "scorers.alignment.x_trigger_similarity__mutmut_1": "the default of `realis`: its one caller (_TriggerGraph) always passes it",
+    "scorers.alignment.x_align_triggers__mutmut_4": _MEMO_ONLY,
+    "scorers.alignment.xǁ_TriggerGraphǁ__init____mutmut_9": _CANDIDATES_ONLY,
+    "scorers.alignment.xǁ_TriggerGraphǁ__init____mutmut_10": _CANDIDATES_ONLY + " (span_candidates(None) is None: every pair)",
+    "scorers.alignment.xǁ_TriggerGraphǁ__init____mutmut_29": _CANDIDATES_ONLY,
+    "scorers.alignment.xǁ_TriggerGraphǁ__init____mutmut_45": "remembered None instead of []: both falsy, so solve builds the list on first use either way",
     "scorers.alignment.x_argument_matches__mutmut_1": ("`or` -> `and` in the early return for an event without arguments: with one side empty "
                                                        "the matching loop has no predicted argument, or none with a partner, and also returns 0 "
                                                        "(score is never called with an empty reference side)"),
