@@ -555,6 +555,9 @@ def test_reused_trigger_graph_solves_entity_aware_rules_with_the_entities_given(
     with_mentions = align_triggers(pred, TIE_REF, ExactMatch(), typed=True, arguments=rule, entities={"E1": (Span(20, 25, "a"), Span(50, 55, "a"))})
     without = align_triggers(pred, TIE_REF, ExactMatch(), typed=True, arguments=rule, entities={"E1": (Span(20, 25, "a"),)})
     assert (ids_of(with_mentions), ids_of(without)) == (((("p1", "r"),), ("p2",), ()), ((("p2", "r"),), ("p1",), ()))
+    # Lists (never memoised) are solved with the entities given too.
+    assert ids_of(align_triggers(list(pred), list(TIE_REF), ExactMatch(), typed=True, arguments=rule, entities={"E1": (Span(20, 25, "a"), Span(50, 55, "a"))})) == (
+        (("p1", "r"),), ("p2",), ())
 
 
 def test_align_triggers_never_reuses_the_graph_of_a_list():
@@ -699,6 +702,15 @@ EQUIVALENT_MUTANTS: dict[str, str] = {
     "scorers.alignment.x_event_key__mutmut_3": "no realis sorts as 'XXXX' instead of '': realis values are lower-case words (actual, generic, other), after both",
     "scorers.alignment.x_trigger_similarity__mutmut_1": "the default of `realis`: its one caller (_TriggerGraph) always passes it",
     "scorers.alignment.x_align_triggers__mutmut_4": _MEMO_ONLY,
+    "scorers.alignment.x_align_triggers__mutmut_5": _MEMO_ONLY,
+    "scorers.alignment.x_align_triggers__mutmut_6": _MEMO_ONLY,
+    "scorers.alignment.x_align_triggers__mutmut_7": _MEMO_ONLY,
+    "scorers.alignment.x_align_triggers__mutmut_8": _MEMO_ONLY,
+    "scorers.alignment.x_align_triggers__mutmut_11": _MEMO_ONLY,
+    "scorers.alignment.x_align_triggers__mutmut_12": _MEMO_ONLY,
+    "scorers.alignment.x_align_triggers__mutmut_24": _MEMO_ONLY + " (9 graphs kept instead of 8)",
+    "scorers.alignment.x_align_triggers__mutmut_25": _MEMO_ONLY + " (9 graphs kept instead of 8)",
+    "scorers.alignment.x_align_triggers__mutmut_29": _MEMO_ONLY + " (None kept: found is None, rebuilt)",
     "scorers.alignment.xǁ_TriggerGraphǁ__init____mutmut_9": _CANDIDATES_ONLY,
     "scorers.alignment.xǁ_TriggerGraphǁ__init____mutmut_10": _CANDIDATES_ONLY + " (span_candidates(None) is None: every pair)",
     "scorers.alignment.xǁ_TriggerGraphǁ__init____mutmut_29": _CANDIDATES_ONLY,
