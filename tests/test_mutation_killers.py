@@ -23,7 +23,7 @@ from collections import Counter
 
 import pytest
 
-from scorers.alignment import Alignment, ArgumentRule, align, align_triggers, canonical, event_key, lexicographic_weights
+from scorers.alignment import Alignment, ArgumentRule, align, align_triggers, canonical, event_key, lexicographic_weights, span_candidates
 from scorers.assignment import best_pairs_if_disjoint, maximum_assignment
 from scorers.events import (
     GROUPINGS,
@@ -580,6 +580,11 @@ def test_align_triggers_never_reuses_the_graph_of_a_list():
     assert ids_of(align_triggers([ev("p3", A, 0, 4, realis="other")], list(TIE_REF), ExactMatch(), typed=True, realis=True)) == ((), ("p3",), ("r",))
 
 
+def test_span_candidates_of_a_matcher_without_a_rule_are_every_pair():
+    # A matcher that names no candidate rule (no `candidates` attribute) is asked about every pair: None.
+    assert span_candidates(object(), lambda p: p, lambda r: (r,)) is None  # type: ignore[arg-type]
+
+
 def test_align_triggers_binds_the_matcher_to_each_document():
     # Relaxed head-word rule: "زيارات" (second sentence) and "زيارة" (first) are one head word, but located in two
     # sentences of d1 they are two events. Sentences are known for d1 only, so a matcher not bound to d1 would take them as one.
@@ -671,6 +676,7 @@ _ONE_PER_PAIR = "zip(strict=...) of the pairs, their grid values, running totals
 _MEMO_ONLY = ("the memo of trigger graphs only saves work: a graph found under the key is used only if it holds these very tuples "
               "(and the graph keeps them alive, so their ids are not reused); otherwise it is rebuilt")
 _SOLUTIONS_ONLY = "the solutions a trigger graph keeps per argument rule only save work: one not kept is solved again, to the same alignment"
+_ONE_PER_DOCUMENT = "zip(strict=...) of the graph's parts and its remembering matchers: one of each per document, built together"
 
 #: Mutants (mutmut 3.8 names) that survive because no input can tell them from the original, with the reason.
 EQUIVALENT_MUTANTS: dict[str, str] = {
@@ -736,6 +742,13 @@ EQUIVALENT_MUTANTS: dict[str, str] = {
     "scorers.alignment.xǁ_TriggerGraphǁsolve__mutmut_9": _SOLUTIONS_ONLY + (" (looked up even when not kept: that is a contested graph under an entity-aware "
                                                                           "rule, whose key is never stored)"),
     "scorers.alignment.xǁ_TriggerGraphǁsolve__mutmut_10": _SOLUTIONS_ONLY + " (looked up under None: found only for an uncontested graph, stored under None)",
+    "scorers.alignment.xǁ_TriggerGraphǁsolve__mutmut_26": ("typed=None is falsy: a typed graph then gets a same-type tier first, but its pairs all have "
+                                                           "equal types, and a tier equal for every pair weighs nothing"),
+    "scorers.alignment.xǁ_TriggerGraphǁsolve__mutmut_35": _ONE_PER_DOCUMENT,
+    "scorers.alignment.xǁ_TriggerGraphǁsolve__mutmut_38": _ONE_PER_DOCUMENT,
+    "scorers.alignment.xǁ_TriggerGraphǁsolve__mutmut_39": _ONE_PER_DOCUMENT,
+    "scorers.alignment.xǁ_TriggerGraphǁsolve__mutmut_40": _SOLUTIONS_ONLY + " (None kept: found is None, solved again)",
+    "scorers.alignment.x_span_candidates__mutmut_2": _CANDIDATES_ONLY + " (getattr(None, 'candidates', 'all') is 'all': every pair)",
     "scorers.alignment.x_argument_matches__mutmut_1": ("`or` -> `and` in the early return for an event without arguments: with one side empty "
                                                        "the matching loop has no predicted argument, or none with a partner, and also returns 0 "
                                                        "(score is never called with an empty reference side)"),
