@@ -5,25 +5,27 @@ tests run: the fast selection in ``[tool.mutmut]`` of pyproject.toml (test_match
 test_event_metrics, test_prf, test_relaxed and this module). Each test below names the behaviour
 it pins; every expected value is worked out by hand in the comments, and each kill was checked by
 applying the mutant by hand and seeing the test fail. Mutants that no input can tell from the
-original are listed, with the reason, in ``EQUIVALENT_MUTANTS``; those mutmut had not run when the
-time box ended, in ``NOT_YET_RUN``; ``OPEN_SURVIVORS`` (neither) is empty.
+original are listed, with the reason, in ``EQUIVALENT_MUTANTS``; ``NOT_YET_RUN`` (mutants not run) and
+``OPEN_SURVIVORS`` (neither killed nor equivalent) are empty.
 
 Results, from ``python3 -m mutmut results --all true`` (and the meta files under mutants/) after
 ``nice -n 19 python3 -m mutmut run --max-children 1 "scorers.assignment.*" "scorers.events.*"
 "scorers.matching.*" "scorers.prf.*"``, then the same with ``"scorers.alignment.*"``, then (a second
-time box) ``--max-children 2`` over ``x_span_key__*``, ``x__contested__*``, ``x__scored_pairs__*`` and ``x_align__*``. Killed counts
+time box) ``--max-children 2`` over ``x_span_key__*``, ``x__contested__*``, ``x__scored_pairs__*`` and ``x_align__*``, then (a
+third) ``--max-children 1`` over ``x__solve__*``, ``x__best_matching__*``, ``x_argument_scorer__*`` and
+``x_span_candidates__*``, the last 151. Killed counts
 mutmut's kills and the survivors the tests of this module kill; timeouts (endless loops) are
 detected mutants too.
 
 =============  =======  ======  ==========  ========  =======
 file           mutants  killed  equivalent  timeouts  not run
 =============  =======  ======  ==========  ========  =======
-alignment.py       634     421          57         5      151
+alignment.py       634     567          62         5        0
 assignment.py      107      99           5         3        0
 events.py          383     367          16         0        0
 matching.py        341     337           4         0        0
 prf.py              40      40           0         0        0
-total             1505    1264          82         8      151
+total             1505    1410          87         8        0
 =============  =======  ======  ==========  ========  =======
 """
 
@@ -33,7 +35,18 @@ from collections import Counter
 
 import pytest
 
-from scorers.alignment import Alignment, ArgumentRule, align, align_triggers, canonical, event_key, lexicographic_weights, span_candidates, span_key
+from scorers.alignment import (
+    Alignment,
+    ArgumentRule,
+    align,
+    align_triggers,
+    argument_scorer,
+    canonical,
+    event_key,
+    lexicographic_weights,
+    span_candidates,
+    span_key,
+)
 from scorers.assignment import best_pairs_if_disjoint, maximum_assignment
 from scorers.events import (
     GROUPINGS,
@@ -602,6 +615,37 @@ def test_overlap_candidates_skip_a_reference_with_half_an_offset():
     assert candidates([Span(0, 4, "y")], [Span(5, None, "x"), Span(0, 4, "y")]) == [(0, 1)]
 
 
+OVERLAP_CANDIDATES = span_candidates(OverlapMatch(0.5), lambda p: p, lambda r: (r,))
+
+
+@pytest.mark.parametrize("preds, refs, expected", [
+    ([Span(2, 7, "y")], [Span(0, 5, "x")], [(0, 0)]),  # a partial overlap is a candidate (not only equal offsets)
+    ([Span(9, 12, "y")], [Span(0, 10, "x")], [(0, 0)]),  # the longest reference, overlapping by its last character
+    ([Span(None, None, "t"), Span(0, 3, "y")], [Span(0, 3, "x")], [(1, 0)]),  # a text-only prediction is skipped, not the end
+    ([Span(None, 5, "h"), Span(0, 3, "y")], [Span(0, 3, "x")], [(1, 0)]),  # half an offset is no offset
+    ([Span(0, 3, "y")], [Span(None, None, "x")], []),  # no reference with offsets: no candidate, no error
+])
+def test_overlap_candidates_by_hand(preds, refs, expected):
+    assert OVERLAP_CANDIDATES is not None
+    assert OVERLAP_CANDIDATES(preds, refs) == expected
+
+
+def test_entity_aware_argument_scorer_passes_the_entity_with_every_mention():
+    # The matcher is told which entity a mention belongs to (relaxed matching reads that entity's names and type).
+    asked = []
+
+    class Recording:
+        def argument_similarity(self, pred: Span, ref: Span, entity: str | None = None) -> float | None:
+            asked.append((ref.text, entity))
+            return None
+
+    mentions = {"E1": (Span(30, 36, "لافروف"),)}
+    score = argument_scorer(Recording(), ArgumentRule(classified=True, entity_aware=True), mentions)
+    reference = arg("Person", 10, 22, "سيرغي لافروف", entity="E1")
+    assert score(arg("Person", 0, 3, "abc"), reference) is None
+    assert asked == [("سيرغي لافروف", "E1"), ("لافروف", "E1")]
+
+
 def test_align_triggers_binds_the_matcher_to_each_document():
     # Relaxed head-word rule: "زيارات" (second sentence) and "زيارة" (first) are one head word, but located in two
     # sentences of d1 they are two events. Sentences are known for d1 only, so a matcher not bound to d1 would take them as one.
@@ -703,6 +747,8 @@ _MEMO_ONLY = ("the memo of trigger graphs only saves work: a graph found under t
               "(and the graph keeps them alive, so their ids are not reused); otherwise it is rebuilt")
 _SOLUTIONS_ONLY = "the solutions a trigger graph keeps per argument rule only save work: one not kept is solved again, to the same alignment"
 _ONE_PER_DOCUMENT = "zip(strict=...) of the graph's parts and its remembering matchers: one of each per document, built together"
+_SUPERSET = ("the overlap candidates offered more pairs than needed: the matcher is still asked about each "
+             "and refuses those that do not overlap")
 _DUPLICATE_CANDIDATES = ("a reference named twice among the candidates (its own span and a mention at the same offsets) is scored twice "
                          "into the same edge: the same scored pairs, only a repeated similarity call")
 
@@ -793,6 +839,13 @@ EQUIVALENT_MUTANTS: dict[str, str] = {
     "scorers.alignment.x_span_candidates__mutmut_32": _DUPLICATE_CANDIDATES,
     "scorers.alignment.x_span_candidates__mutmut_33": _DUPLICATE_CANDIDATES,
     "scorers.alignment.x_span_candidates__mutmut_34": _DUPLICATE_CANDIDATES,
+    "scorers.alignment.x_span_candidates__mutmut_49": _SUPERSET + " (end + start >= end - start: a longer reach to the left)",
+    "scorers.alignment.x_span_candidates__mutmut_50": ("the default of the longest reference span is read only when no reference has offsets: "
+                                                       "then there is no candidate whatever the reach"),
+    "scorers.alignment.x_span_candidates__mutmut_63": _SUPERSET + " (the search starts two characters further left)",
+    "scorers.alignment.x_span_candidates__mutmut_73": _SUPERSET + (" (a reference that ends where the prediction starts touches it without overlap: "
+                                                                   "Dice 0 is below every threshold, and arabic needs an overlap)"),
+    "scorers.alignment.x_argument_scorer__mutmut_34": "`>=` for `>`: an entity mention that scores as well as the best so far replaces it with the same value",
     "scorers.alignment.x_argument_matches__mutmut_1": ("`or` -> `and` in the early return for an event without arguments: with one side empty "
                                                        "the matching loop has no predicted argument, or none with a partner, and also returns 0 "
                                                        "(score is never called with an empty reference side)"),
@@ -801,157 +854,5 @@ EQUIVALENT_MUTANTS: dict[str, str] = {
 #: Survivors neither killed nor shown equivalent (work left open): none.
 OPEN_SURVIVORS: tuple[str, ...] = ()
 
-#: Mutants mutmut had not run when the time box ended (alignment.py, run last; slowest first to be left): not known killed or equivalent.
-NOT_YET_RUN: tuple[str, ...] = (
-    "scorers.alignment.x__solve__mutmut_1",
-    "scorers.alignment.x__solve__mutmut_2",
-    "scorers.alignment.x__solve__mutmut_3",
-    "scorers.alignment.x__solve__mutmut_4",
-    "scorers.alignment.x__solve__mutmut_5",
-    "scorers.alignment.x__solve__mutmut_6",
-    "scorers.alignment.x__solve__mutmut_7",
-    "scorers.alignment.x__solve__mutmut_8",
-    "scorers.alignment.x__solve__mutmut_9",
-    "scorers.alignment.x__solve__mutmut_10",
-    "scorers.alignment.x__solve__mutmut_11",
-    "scorers.alignment.x__solve__mutmut_12",
-    "scorers.alignment.x__solve__mutmut_13",
-    "scorers.alignment.x__solve__mutmut_14",
-    "scorers.alignment.x__solve__mutmut_15",
-    "scorers.alignment.x__solve__mutmut_16",
-    "scorers.alignment.x__solve__mutmut_17",
-    "scorers.alignment.x__solve__mutmut_18",
-    "scorers.alignment.x__solve__mutmut_19",
-    "scorers.alignment.x__solve__mutmut_20",
-    "scorers.alignment.x__solve__mutmut_21",
-    "scorers.alignment.x__solve__mutmut_22",
-    "scorers.alignment.x__solve__mutmut_23",
-    "scorers.alignment.x__solve__mutmut_24",
-    "scorers.alignment.x__solve__mutmut_25",
-    "scorers.alignment.x__solve__mutmut_26",
-    "scorers.alignment.x__solve__mutmut_27",
-    "scorers.alignment.x__solve__mutmut_28",
-    "scorers.alignment.x__solve__mutmut_29",
-    "scorers.alignment.x__solve__mutmut_30",
-    "scorers.alignment.x__solve__mutmut_31",
-    "scorers.alignment.x__solve__mutmut_32",
-    "scorers.alignment.x__solve__mutmut_33",
-    "scorers.alignment.x__solve__mutmut_34",
-    "scorers.alignment.x__solve__mutmut_35",
-    "scorers.alignment.x__solve__mutmut_36",
-    "scorers.alignment.x__solve__mutmut_37",
-    "scorers.alignment.x__solve__mutmut_38",
-    "scorers.alignment.x__best_matching__mutmut_1",
-    "scorers.alignment.x__best_matching__mutmut_2",
-    "scorers.alignment.x__best_matching__mutmut_3",
-    "scorers.alignment.x__best_matching__mutmut_4",
-    "scorers.alignment.x__best_matching__mutmut_5",
-    "scorers.alignment.x__best_matching__mutmut_6",
-    "scorers.alignment.x__best_matching__mutmut_7",
-    "scorers.alignment.x__best_matching__mutmut_8",
-    "scorers.alignment.x__best_matching__mutmut_9",
-    "scorers.alignment.x__best_matching__mutmut_10",
-    "scorers.alignment.x__best_matching__mutmut_11",
-    "scorers.alignment.x__best_matching__mutmut_12",
-    "scorers.alignment.x__best_matching__mutmut_13",
-    "scorers.alignment.x__best_matching__mutmut_14",
-    "scorers.alignment.x__best_matching__mutmut_15",
-    "scorers.alignment.x__best_matching__mutmut_16",
-    "scorers.alignment.x__best_matching__mutmut_17",
-    "scorers.alignment.x__best_matching__mutmut_18",
-    "scorers.alignment.x__best_matching__mutmut_19",
-    "scorers.alignment.x__best_matching__mutmut_20",
-    "scorers.alignment.x__best_matching__mutmut_21",
-    "scorers.alignment.x__best_matching__mutmut_22",
-    "scorers.alignment.x__best_matching__mutmut_23",
-    "scorers.alignment.x__best_matching__mutmut_24",
-    "scorers.alignment.x__best_matching__mutmut_25",
-    "scorers.alignment.x__best_matching__mutmut_26",
-    "scorers.alignment.x__best_matching__mutmut_27",
-    "scorers.alignment.x__best_matching__mutmut_28",
-    "scorers.alignment.x__best_matching__mutmut_29",
-    "scorers.alignment.x__best_matching__mutmut_30",
-    "scorers.alignment.x__best_matching__mutmut_31",
-    "scorers.alignment.x__best_matching__mutmut_32",
-    "scorers.alignment.x__best_matching__mutmut_33",
-    "scorers.alignment.x__best_matching__mutmut_34",
-    "scorers.alignment.x__best_matching__mutmut_35",
-    "scorers.alignment.x__best_matching__mutmut_36",
-    "scorers.alignment.x__best_matching__mutmut_37",
-    "scorers.alignment.x__best_matching__mutmut_38",
-    "scorers.alignment.x__best_matching__mutmut_39",
-    "scorers.alignment.x__best_matching__mutmut_40",
-    "scorers.alignment.x__best_matching__mutmut_41",
-    "scorers.alignment.x__best_matching__mutmut_42",
-    "scorers.alignment.x__best_matching__mutmut_43",
-    "scorers.alignment.x__best_matching__mutmut_44",
-    "scorers.alignment.x__best_matching__mutmut_45",
-    "scorers.alignment.x__best_matching__mutmut_46",
-    "scorers.alignment.x_span_candidates__mutmut_42",
-    "scorers.alignment.x_span_candidates__mutmut_43",
-    "scorers.alignment.x_span_candidates__mutmut_44",
-    "scorers.alignment.x_span_candidates__mutmut_45",
-    "scorers.alignment.x_span_candidates__mutmut_46",
-    "scorers.alignment.x_span_candidates__mutmut_47",
-    "scorers.alignment.x_span_candidates__mutmut_48",
-    "scorers.alignment.x_span_candidates__mutmut_49",
-    "scorers.alignment.x_span_candidates__mutmut_50",
-    "scorers.alignment.x_span_candidates__mutmut_51",
-    "scorers.alignment.x_span_candidates__mutmut_52",
-    "scorers.alignment.x_span_candidates__mutmut_53",
-    "scorers.alignment.x_span_candidates__mutmut_54",
-    "scorers.alignment.x_span_candidates__mutmut_55",
-    "scorers.alignment.x_span_candidates__mutmut_56",
-    "scorers.alignment.x_span_candidates__mutmut_57",
-    "scorers.alignment.x_span_candidates__mutmut_58",
-    "scorers.alignment.x_span_candidates__mutmut_59",
-    "scorers.alignment.x_span_candidates__mutmut_60",
-    "scorers.alignment.x_span_candidates__mutmut_61",
-    "scorers.alignment.x_span_candidates__mutmut_62",
-    "scorers.alignment.x_span_candidates__mutmut_63",
-    "scorers.alignment.x_span_candidates__mutmut_64",
-    "scorers.alignment.x_span_candidates__mutmut_65",
-    "scorers.alignment.x_span_candidates__mutmut_66",
-    "scorers.alignment.x_span_candidates__mutmut_67",
-    "scorers.alignment.x_span_candidates__mutmut_68",
-    "scorers.alignment.x_span_candidates__mutmut_69",
-    "scorers.alignment.x_span_candidates__mutmut_70",
-    "scorers.alignment.x_span_candidates__mutmut_71",
-    "scorers.alignment.x_span_candidates__mutmut_72",
-    "scorers.alignment.x_span_candidates__mutmut_73",
-    "scorers.alignment.x_argument_scorer__mutmut_1",
-    "scorers.alignment.x_argument_scorer__mutmut_2",
-    "scorers.alignment.x_argument_scorer__mutmut_3",
-    "scorers.alignment.x_argument_scorer__mutmut_4",
-    "scorers.alignment.x_argument_scorer__mutmut_5",
-    "scorers.alignment.x_argument_scorer__mutmut_6",
-    "scorers.alignment.x_argument_scorer__mutmut_7",
-    "scorers.alignment.x_argument_scorer__mutmut_8",
-    "scorers.alignment.x_argument_scorer__mutmut_9",
-    "scorers.alignment.x_argument_scorer__mutmut_10",
-    "scorers.alignment.x_argument_scorer__mutmut_11",
-    "scorers.alignment.x_argument_scorer__mutmut_12",
-    "scorers.alignment.x_argument_scorer__mutmut_13",
-    "scorers.alignment.x_argument_scorer__mutmut_14",
-    "scorers.alignment.x_argument_scorer__mutmut_15",
-    "scorers.alignment.x_argument_scorer__mutmut_16",
-    "scorers.alignment.x_argument_scorer__mutmut_17",
-    "scorers.alignment.x_argument_scorer__mutmut_18",
-    "scorers.alignment.x_argument_scorer__mutmut_19",
-    "scorers.alignment.x_argument_scorer__mutmut_20",
-    "scorers.alignment.x_argument_scorer__mutmut_21",
-    "scorers.alignment.x_argument_scorer__mutmut_22",
-    "scorers.alignment.x_argument_scorer__mutmut_23",
-    "scorers.alignment.x_argument_scorer__mutmut_24",
-    "scorers.alignment.x_argument_scorer__mutmut_25",
-    "scorers.alignment.x_argument_scorer__mutmut_26",
-    "scorers.alignment.x_argument_scorer__mutmut_27",
-    "scorers.alignment.x_argument_scorer__mutmut_28",
-    "scorers.alignment.x_argument_scorer__mutmut_29",
-    "scorers.alignment.x_argument_scorer__mutmut_30",
-    "scorers.alignment.x_argument_scorer__mutmut_31",
-    "scorers.alignment.x_argument_scorer__mutmut_32",
-    "scorers.alignment.x_argument_scorer__mutmut_33",
-    "scorers.alignment.x_argument_scorer__mutmut_34",
-    "scorers.alignment.x_argument_scorer__mutmut_35",
-)
+#: Mutants mutmut had not run when a time box ended: none (the third time box ran the last 151).
+NOT_YET_RUN: tuple[str, ...] = ()
