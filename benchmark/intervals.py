@@ -14,7 +14,7 @@ from collections.abc import Hashable
 from benchmark.input.corpus import Corpus
 from benchmark.interval_options import IntervalSettings
 from benchmark.scoring import ScoreRun
-from scorers.bootstrap import UNLOCATED, CountTable, Unit, bootstrap, count_table, f1_intervals, percentile_interval, table_of, unit_keys
+from scorers.bootstrap import UNLOCATED, CountParts, CountTable, Unit, bootstrap, count_table, f1_intervals, percentile_interval, unit_keys
 from scorers.coref_resampling import CorefCountMatrix, count_matrix, f1_statistic, within_document_counts
 from scorers.event_coref import MEASURES
 from scorers.events import GROUPINGS
@@ -41,12 +41,16 @@ def units_of(run: ScoreRun, corpus: Corpus, unit: Unit, pred_tag: str = "pred") 
     return unit_keys(run.outcomes, unit, documents=documents, sentences=sentences, pred_tag=pred_tag)
 
 
-def run_table(run: ScoreRun, corpus: Corpus, unit: Unit, *, groupings=GROUPINGS) -> CountTable:
-    """The count table of ``run``: from the per-document unit counts its summary holds (sparse), or from its records."""
-    if run.summary.unit == unit and groupings is GROUPINGS:
-        return table_of(run.summary.units, sparse=True)
+def run_table(run: ScoreRun, corpus: Corpus, unit: Unit) -> CountTable:
+    """The count table of ``run``: from the per-document unit counts its summary holds (sparse), or from its records.
+
+    The summary counts the breakdowns the result shows (per document only with ``--by doc``);
+    the records give every breakdown.
+    """
+    if run.summary.unit == unit:
+        return (run.summary.units or CountParts()).table(sparse=True)
     keys, universe = units_of(run, corpus, unit)
-    return count_table(run.outcomes, keys, universe, groupings)
+    return count_table(run.outcomes, keys, universe, GROUPINGS)
 
 
 def coref_matrix(run: ScoreRun) -> CorefCountMatrix:

@@ -24,6 +24,7 @@ from benchmark.error_results import error_section
 from benchmark.input.corpus import Corpus, sha256_file
 from benchmark.input.problems import InputError
 from benchmark.input.submission import load_reference, load_submission
+from scorers.alignment import canonical
 from scorers.errors import error_counts
 from scorers.events import GROUPINGS, Outcome, confusion_counts, confusion_matrix, count_cells, macro_average_of, prf_by_cell
 from scorers.matching import CONTEXT_MODES, DEFAULT_OVERLAP_THRESHOLD, DocumentContext, SpanMatcher, make_matcher
@@ -33,7 +34,7 @@ from scorers.registry import METRICS, ArgMatch, score, score_document
 
 if TYPE_CHECKING:  # numpy-backed; imported only when intervals are asked for
     from benchmark.engines import Engine
-    from scorers.bootstrap import UnitCounts
+    from scorers.bootstrap import CountParts
     from scorers.event_coref import DocumentCoref
     from scorers.units import Unit
 
@@ -74,7 +75,8 @@ class Summary:
     cells: Counter = field(default_factory=Counter)
     confusion: Counter = field(default_factory=Counter)
     unit: Unit | None = None
-    units: list[UnitCounts] = field(default_factory=list)
+    #: With ``unit``: every document's unit counts, in document order (None until a document adds some).
+    units: CountParts | None = None
     #: Event coreference metrics and notes (`benchmark.coref_results.coref_section`). Not a sum
     #: over documents (the cross-document scope is one partition of the corpus): computed once,
     #: as one more task beside the document chunks.
@@ -88,17 +90,15 @@ class Summary:
     #: (``by_doc``): a corpus-sized table is what a streamed run must not hold.
     groupings: tuple[str, ...] = tuple(GROUPINGS)
 
-    #: One tuple per distinct cell of ``units``: every document's unit counts name the same
-    #: corpus, type and realis cells, which would otherwise be held once per document.
-    shared_cells: dict = field(default_factory=dict, repr=False)
-
     def add(self, other: Summary) -> None:
         """Add the summary of other documents (that come after these, for the unit order)."""
         self.cells.update(other.cells)
         self.confusion.update(other.confusion)
         self.errors.update(other.errors)
-        shared = self.shared_cells
-        self.units += [replace(part, cells=tuple(shared.setdefault(c, c) for c in part.cells)) for part in other.units]
+        if other.units is not None:
+            if self.units is None:
+                self.units = type(other.units)()
+            self.units.extend(other.units)
         self.coref_counts.update(other.coref_counts)
 
 
@@ -108,16 +108,18 @@ def summarize_document(pred: DocumentAnnotation, ref: DocumentAnnotation, matche
 
     ``sentences``: the document's sentence ranges (``benchmark.intervals.sentence_ranges``), for ``unit="sentence"``.
     """
+    pred, ref = canonical(pred), canonical(ref)  # once: the scorers below find them canonical and share their trigger graphs
     outcomes = score_document(pred, ref, matcher)
     groupings = GROUPINGS if by_doc else {by: f for by, f in GROUPINGS.items() if by != "doc"}
     summary = Summary(count_cells(outcomes, groupings), confusion_counts(outcomes), unit,
                       errors=error_counts(outcomes, pred, ref, matcher, by_doc=by_doc), groupings=tuple(groupings))
     if unit is not None:
-        from scorers.bootstrap import unit_counts, unit_keys
+        from scorers.bootstrap import CountParts, unit_counts, unit_keys
         from scorers.coref_resampling import within_document_counts
 
         keys, universe = unit_keys(outcomes, unit, documents=[ref.doc_id], sentences=sentences)
-        summary.units.append(unit_counts(outcomes, keys, universe, GROUPINGS))
+        summary.units = CountParts()
+        summary.units.append(unit_counts(outcomes, keys, universe, groupings))
         summary.coref_counts = within_document_counts(Annotation({ref.doc_id: pred}), Annotation({ref.doc_id: ref}), matcher)
     return summary
 

@@ -26,7 +26,7 @@ from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 from scorers.assignment import connected_components, maximum_assignment
 from scorers.matching import SpanMatcher
-from scorers.model import Argument, DocumentAnnotation, EventMention, Span
+from scorers.model import Argument, DocumentAnnotation, Entity, EventMention, Span
 
 P = TypeVar("P")
 R = TypeVar("R")
@@ -261,9 +261,38 @@ def canonical(doc: DocumentAnnotation) -> DocumentAnnotation:
     Scoring canonical documents makes every record (which embeds its event) independent of
     the order the input listed things in, not just every count.
     """
-    events = sorted((replace(e, arguments=tuple(sorted(e.arguments, key=argument_key))) for e in doc.events), key=event_key)
-    entities = sorted((replace(n, mentions=tuple(sorted(n.mentions, key=span_key))) for n in doc.entities), key=lambda n: n.id)
-    return DocumentAnnotation(doc.doc_id, tuple(events), tuple(entities))
+    if _CANONICAL.get(id(doc)) is doc:
+        return doc
+    events = tuple(sorted(map(_with_sorted_arguments, doc.events), key=event_key))
+    entities = tuple(sorted(map(_with_sorted_mentions, doc.entities), key=lambda n: n.id))
+    if _same_objects(events, doc.events) and _same_objects(entities, doc.entities):
+        found = doc  # already canonical: the very same document, so what was computed for it (a trigger graph) is reused
+    else:
+        found = DocumentAnnotation(doc.doc_id, events, entities)
+    if len(_CANONICAL) >= 8:
+        _CANONICAL.pop(next(iter(_CANONICAL)))
+    _CANONICAL[id(found)] = found
+    return found
+
+
+#: The last few canonical documents by id (each holds its document, so an id is never reused
+#: while it is here): a document is put in canonical order by its summary, its metrics and its
+#: error categories in a row, and sorting an already sorted document again costs as much.
+_CANONICAL: dict[int, DocumentAnnotation] = {}
+
+
+def _same_objects(new: tuple[Any, ...], old: tuple[Any, ...]) -> bool:
+    return len(new) == len(old) and all(a is b for a, b in zip(new, old, strict=True))
+
+
+def _with_sorted_arguments(event: EventMention) -> EventMention:
+    arguments = tuple(sorted(event.arguments, key=argument_key))
+    return event if _same_objects(arguments, event.arguments) else replace(event, arguments=arguments)
+
+
+def _with_sorted_mentions(entity: Entity) -> Entity:
+    mentions = tuple(sorted(entity.mentions, key=span_key))
+    return entity if _same_objects(mentions, entity.mentions) else replace(entity, mentions=mentions)
 
 
 class ArgumentRule(NamedTuple):

@@ -34,6 +34,7 @@ resample, as `scorers.events.macro_average` is over the types present in the dat
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -181,44 +182,121 @@ def unit_counts(
                       values.astype(np.int32))
 
 
-def table_of(parts: Sequence[UnitCounts], cells: Sequence[Cell] | None = None, *, sparse: bool = False) -> CountTable:
-    """One count table from parts with disjoint units, in the given order.
+class CountParts:
+    """Unit counts of parts with disjoint, ordered units (one per document), held as three flat integer arrays.
 
-    Cells are every cell seen, sorted (corpus totals first, then each breakdown's groups), or
-    ``cells`` when given (two systems compared on the same cells; other cells are dropped).
+    Why: a streamed run keeps every document's unit counts until the bootstrap, and as one
+    ``UnitCounts`` per document (three small numpy arrays, a tuple of cells) they cost several
+    times the memory of the run itself at 10k documents. Here an entry costs 8 bytes (its column
+    and count; the entries are appended unit by unit, so the rows are the lengths), cells are
+    numbered once in first-seen order, and :meth:`table` builds the sparse table straight from
+    the arrays: the entries are already in row order, so no second sparse format is made.
     """
-    if cells is None:
-        cells = sorted({c for part in parts for c in part.cells}, key=_cell_order)
-    column = {c: j for j, c in enumerate(cells)}
-    n_units = sum(len(part.units) for part in parts)
-    # int32 indices and counts while they fit (every realistic corpus): half the memory of int64
-    # for the largest arrays of a run (one entry per unit, cell and kind with a count).
-    index = np.int32 if max(n_units, 3 * len(cells)) < 2**31 else np.int64
-    units: list[Hashable] = []
-    rows, cols, values = [], [], []
-    for part in parts:
-        local = np.asarray([column.get(c, -1) for c in part.cells] or [-1], dtype=np.int64)
-        mapped = local[part.cols // 3]
-        keep = mapped >= 0
-        rows.append((part.rows[keep] + len(units)).astype(index))
-        cols.append((3 * mapped[keep] + part.cols[keep] % 3).astype(index))
-        values.append(part.values[keep])
-        units.extend(part.units)
-    row_index = np.concatenate(rows) if rows else np.zeros(0, dtype=index)
-    col_index = np.concatenate(cols) if cols else np.zeros(0, dtype=index)
-    value = np.concatenate(values) if values else np.zeros(0, dtype=np.int32)
-    del rows, cols, values
-    shape = (len(units), 3 * len(cells))
-    if sparse:
-        from scipy.sparse import csc_array
 
-        counts = csc_array((value, (row_index, col_index)), shape=shape)
-        counts.sum_duplicates()
-    else:
+    def __init__(self) -> None:
+        self.units: list[Hashable] = []
+        #: cell -> its number here (first seen first); a column is ``3 * number + kind``.
+        self.cells: dict[Cell, int] = {}
+        self.lengths = array("q")  # entries of each unit, in unit order
+        # As narrow as the numbers seen so far allow (nearly every count is below 256, and a run
+        # without per-document cells has fewer than 2**16 columns); widened when one does not fit.
+        self.columns = array("H")
+        self.values = array("B")
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def _number(self, cells: Iterable[Cell]) -> np.ndarray:
+        numbers = self.cells
+        found = [numbers.setdefault(c, len(numbers)) for c in cells]
+        if 3 * len(numbers) >= 2**31:
+            raise OverflowError(f"{len(numbers)} cells do not fit 32-bit columns")
+        return np.asarray(found or [0], dtype=np.int64)
+
+    def _append(self, units: Sequence[Hashable], lengths: np.ndarray, columns: np.ndarray, values: np.ndarray) -> None:
+        self.units.extend(units)
+        self.lengths.frombytes(lengths.astype(np.int64).tobytes())
+        self.columns = _appended(self.columns, columns)
+        self.values = _appended(self.values, values)
+
+    def append(self, part: UnitCounts) -> None:
+        """Add one part's units after those held (its entries are in row order, as :func:`unit_counts` makes them)."""
+        number = self._number(part.cells)
+        self._append(part.units, np.bincount(part.rows, minlength=len(part.units)), 3 * number[part.cols // 3] + part.cols % 3, part.values)
+
+    def extend(self, other: CountParts) -> None:
+        """Add the units of ``other`` after those held (e.g. the next chunk of documents)."""
+        number = self._number(other.cells)
+        columns = _numbers(other.columns).astype(np.int64)
+        self._append(other.units, _numbers(other.lengths), 3 * number[columns // 3] + columns % 3, _numbers(other.values))
+
+    def table(self, cells: Sequence[Cell] | None = None, *, sparse: bool = False) -> CountTable:
+        """The count table of the units held, in their order.
+
+        Cells are every cell seen, sorted (corpus totals first, then each breakdown's groups), or
+        ``cells`` when given (two systems compared on the same cells; other cells are dropped).
+        Sparse, the counts are a float64 CSR matrix (what :func:`bootstrap` multiplies; counts
+        far below 2**53 are exact), built in blocks so that no int64 copy of the entries is made.
+        """
+        order = sorted(self.cells, key=_cell_order) if cells is None else list(cells)
+        position = np.full(max(len(self.cells), 1), -1, dtype=np.int64)
+        for j, cell in enumerate(order):
+            if cell in self.cells:
+                position[self.cells[cell]] = j
+        width = 3 * len(order)
+        lengths, columns, values = _numbers(self.lengths), _numbers(self.columns), _numbers(self.values)
+        index = np.int32 if max(len(columns), width) < 2**31 else np.int64
+        mapped = np.empty(len(columns), dtype=index)
+        step = CHUNK_ELEMENTS
+        for a in range(0, len(columns), step):
+            block = columns[a : a + step].astype(np.int64)
+            where = position[block // 3]
+            mapped[a : a + step] = np.where(where >= 0, 3 * where + block % 3, -1)
+        rows = None
+        if cells is not None:  # drop the entries of cells not asked for
+            keep = mapped >= 0
+            rows = np.repeat(np.arange(len(self.units), dtype=np.int64), lengths)[keep]
+            lengths = np.bincount(rows, minlength=len(self.units))
+            mapped, values = mapped[keep], values[keep]
+        shape = (len(self.units), width)
+        if sparse:
+            from scipy.sparse import csr_array
+
+            indptr = np.zeros(len(self.units) + 1, dtype=np.int64)
+            np.cumsum(lengths, out=indptr[1:])
+            return CountTable(tuple(self.units), tuple(order), csr_array((values.astype(np.float64), mapped, indptr.astype(index)), shape=shape))
+        if rows is None:
+            rows = np.repeat(np.arange(len(self.units), dtype=np.int64), lengths)
         counts = np.zeros(shape[0] * shape[1], dtype=np.int64)
-        np.add.at(counts, row_index.astype(np.int64) * shape[1] + col_index, value)
-        counts = counts.reshape(len(units), len(cells), 3)
-    return CountTable(tuple(units), tuple(cells), counts)
+        np.add.at(counts, rows * shape[1] + mapped, values)
+        return CountTable(tuple(self.units), tuple(order), counts.reshape(len(self.units), len(order), 3))
+
+
+#: The widest number each narrow array type holds, and the type it is widened to.
+_WIDER = {"B": (2**8 - 1, "i"), "H": (2**16 - 1, "i")}
+
+
+def _numbers(held: array) -> np.ndarray:
+    """The array's numbers as a numpy view (no copy; numpy reads the same type codes)."""
+    return np.frombuffer(held, dtype=held.typecode)
+
+
+def _appended(held: array, numbers: np.ndarray) -> array:
+    """``held`` with ``numbers`` (non-negative integers) appended, widened first if one does not fit its type."""
+    if held.typecode in _WIDER and numbers.size:
+        largest, wider = _WIDER[held.typecode]
+        if int(numbers.max()) > largest:
+            held = array(wider, _numbers(held).astype(wider).tobytes())
+    held.frombytes(numbers.astype(held.typecode).tobytes())
+    return held
+
+
+def table_of(parts: Sequence[UnitCounts], cells: Sequence[Cell] | None = None, *, sparse: bool = False) -> CountTable:
+    """One count table from parts with disjoint units, in the given order (see :meth:`CountParts.table`)."""
+    held = CountParts()
+    for part in parts:
+        held.append(part)
+    return held.table(cells, sparse=sparse)
 
 
 def count_table(
@@ -291,7 +369,7 @@ def bootstrap(
     if isinstance(counts, np.ndarray):
         flat = counts.reshape(n_units, -1).astype(np.float64)
     else:  # a scipy sparse matrix (units x k): the product stays as cheap as the counts are sparse
-        flat = counts.tocsr().astype(np.float64)
+        flat = counts.tocsr().astype(np.float64, copy=False)
     out: np.ndarray | None = None
     done = 0
     # The summed counts of a chunk are rows x k floats, and the statistic makes a few temporaries
@@ -367,7 +445,8 @@ def f1_intervals(
     cells: list[tuple[float, float] | None] = []
     for start in range(0, len(table.cells), per_block):
         block = range(start, min(start + per_block, len(table.cells)))
-        samples = bootstrap(matrix[:, 3 * block.start : 3 * block.stop], prf_statistic(len(block)), resamples, seed)
+        whole = len(block) == len(table.cells)  # one block (the usual case): no copy of the columns
+        samples = bootstrap(matrix if whole else matrix[:, 3 * block.start : 3 * block.stop], prf_statistic(len(block)), resamples, seed)
         cells += percentile_interval(samples, level)
     averages: list[tuple[float, float] | None] = []
     for columns in means:

@@ -254,3 +254,79 @@ def test_unit_counts_refuses_keys_that_do_not_match_the_records():
     assert sum(unit_counts(outcomes, keys, universe).values.tolist()) == len(outcomes)
     with pytest.raises(ValueError, match="zip"):
         unit_counts(outcomes, keys[:-1], universe)
+
+
+# --- CountParts: per-document unit counts held as flat arrays ------------------------------------
+
+
+def _part(units, cells, entries):
+    """A UnitCounts by hand: ``entries`` are (row, cell index, kind index, count), in row order."""
+    from scorers.bootstrap import UnitCounts
+
+    rows, cols, values = zip(*((r, 3 * c + k, n) for r, c, k, n in entries), strict=True) if entries else ((), (), ())
+    return UnitCounts(tuple(units), tuple(cells), np.asarray(rows, dtype=np.int32), np.asarray(cols, dtype=np.int32),
+                      np.asarray(values, dtype=np.int32))
+
+
+TOTAL, TYPE_A, TYPE_B = ("tri_c", None, None), ("tri_c", "type", "A"), ("tri_c", "type", "B")
+
+
+def test_count_parts_number_cells_across_parts_and_sort_them_in_the_table():
+    from scorers.bootstrap import CountParts
+
+    held = CountParts()
+    # Document d1: one unit, 2 tp in the total and in type B. Document d2: two units; the second has 1 fn of type A.
+    held.append(_part([("d1", 0)], [TYPE_B, TOTAL], [(0, 0, 0, 2), (0, 1, 0, 2)]))
+    held.append(_part([("d2", 0), ("d2", 5)], [TOTAL, TYPE_A], [(1, 0, 2, 1), (1, 1, 2, 1)]))
+    table = held.table()
+    assert table.units == (("d1", 0), ("d2", 0), ("d2", 5))
+    assert table.cells == (TOTAL, TYPE_A, TYPE_B)  # totals first, then the groups
+    expected = np.zeros((3, 3, 3), dtype=np.int64)
+    expected[0, 0, 0] = expected[0, 2, 0] = 2
+    expected[2, 0, 2] = expected[2, 1, 2] = 1
+    assert (table.counts == expected).all()
+    sparse = held.table(sparse=True)
+    assert sparse.counts.dtype == np.float64 and (sparse.counts.toarray() == expected.reshape(3, 9)).all()
+    only = held.table([TYPE_A, ("arg_c", None, None)])  # cells asked for: others dropped, unknown ones empty
+    assert only.cells == (TYPE_A, ("arg_c", None, None))
+    assert only.counts[:, :, 2].tolist() == [[0, 0], [0, 0], [1, 0]] and only.counts.sum() == 1
+    assert (held.table([TYPE_A], sparse=True).counts.toarray() == only.counts[:, :1].reshape(3, 3)).all()
+
+
+def test_count_parts_extend_renumbers_the_other_parts_cells_and_widens_when_needed():
+    from scorers.bootstrap import CountParts
+
+    first, second = CountParts(), CountParts()
+    first.append(_part([("d1",)], [TOTAL], [(0, 0, 0, 1)]))
+    second.append(_part([("d2",)], [TYPE_A, TOTAL], [(0, 0, 1, 300), (0, 1, 1, 300)]))  # 300 fp: wider than a byte
+    assert first.values.typecode == "B" and second.values.typecode == "i"
+    first.extend(second)
+    assert first.values.typecode == "i" and first.cells == {TOTAL: 0, TYPE_A: 1}
+    table = first.table()
+    assert table.counts[:, 0].tolist() == [[1, 0, 0], [0, 300, 0]] and table.counts[:, 1].tolist() == [[0, 0, 0], [0, 300, 0]]
+
+
+def test_count_parts_widen_columns_past_two_bytes_and_keep_empty_units():
+    from scorers.bootstrap import CountParts
+
+    cells = [("m", "doc", f"d{i:05d}") for i in range(30_000)]  # 90,000 columns: more than 2**16
+    held = CountParts()
+    held.append(_part([("a",), ("b",)], cells, [(1, 29_999, 0, 1)]))  # unit a has no entry
+    assert held.columns.typecode == "i"
+    table = held.table(sparse=True)
+    assert table.counts.shape == (2, 90_000) and table.counts.toarray()[1].nonzero()[0].tolist() == [3 * 29_999]
+    assert CountParts().table().counts.shape == (0, 0, 3)
+
+
+def test_count_parts_equal_one_count_table_of_the_records(lexicon):
+    from scorers.bootstrap import CountParts, count_table, unit_counts, unit_keys
+
+    _, run = lexicon
+    outcomes, documents = run.outcomes, sorted(run.gold.documents)
+    held = CountParts()
+    for doc_id in documents:
+        records = [o for o in outcomes if o.doc_id == doc_id]
+        held.append(unit_counts(records, *unit_keys(records, "doc", documents=[doc_id]), GROUPINGS))
+    whole = count_table(outcomes, *unit_keys(outcomes, "doc", documents=documents), GROUPINGS)
+    table = held.table()
+    assert table.units == whole.units and table.cells == whole.cells and (table.counts == whole.counts).all()
