@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import multiprocessing
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -162,6 +160,13 @@ def _coref_task() -> tuple[dict, list]:
     return coref_section(prediction, gold, matcher)
 
 
+def _can_fork() -> bool:
+    """Whether worker processes can be forked (multiprocessing is imported only when they are asked for: ~7 ms at every start)."""
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def groupings_for(by_doc: bool) -> tuple[str, ...]:
     """The breakdowns a summary counts: per document only when asked for (``--by doc``)."""
     return tuple(g for g in GROUPINGS if by_doc or g != "doc")
@@ -203,7 +208,10 @@ def summarize(prediction: Annotation, gold: Annotation, matcher: SpanMatcher, co
             for part, _ in engine.map_chunks(map(_chunk_task, chunks), matcher):
                 total.add(part)
             total.coref = _coref_task()
-        elif jobs > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        elif jobs > 1 and len(chunks) > 1 and _can_fork():
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             gc.freeze()  # the loaded annotations stay shared: the workers' collector leaves them alone
             try:
                 with ProcessPoolExecutor(min(jobs, len(chunks)), mp_context=multiprocessing.get_context("fork")) as pool:

@@ -217,15 +217,19 @@ def span_candidates(matcher: SpanMatcher, pred_span: Callable[[P], Span], ref_sp
     def candidates(preds: list[P], refs: list[R]) -> list[tuple[int, int]]:
         pairs: list[tuple[int, int]] = []
         if rule == "offsets":
-            where: dict[tuple[int | None, int | None], list[int]] = defaultdict(list)
+            where: dict[tuple[int | None, int | None], list[int]] = {}
             for j, r in enumerate(refs):
                 for s in ref_spans(r):
-                    where[s.start, s.end].append(j)
+                    found = where.get((s.start, s.end))
+                    if found is None:
+                        where[s.start, s.end] = [j]
+                    elif found[-1] != j:  # a reference naming the same offsets twice (its span, a mention) is one candidate
+                        found.append(j)
             for i, p in enumerate(preds):
                 span = pred_span(p)
                 found = where.get((span.start, span.end))
                 if found:
-                    pairs += [(i, j) for j in (found if len(found) == 1 else dict.fromkeys(found))]
+                    pairs += [(i, j) for j in found]
             return pairs
         spans = sorted((s.start, s.end, j) for j, r in enumerate(refs) for s in ref_spans(r) if s.start is not None and s.end is not None)  # has_offsets
         starts = [start for start, _, _ in spans]

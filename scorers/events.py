@@ -251,10 +251,14 @@ def count_cells(outcomes: Iterable[Outcome], groupings: Mapping[str, Callable[[O
     sample = dict(zip((event for _, _, event in keys), outcomes, strict=True))  # a record of each event (any will do)
     groups = tuple(groupings.items())
     named = {event: tuple(group(o) for _, group in groups) for event, o in sample.items()}
-    counts: Counter[tuple[Cell, str]] = Counter()
+    # Events with the same groups (type, realis, ...) count alike: add them up before naming cells.
+    by_groups: Counter[tuple[str, str, tuple[str, ...]]] = Counter()
     for (metric, kind, event), n in Counter(keys).items():
+        by_groups[metric, kind, named[event]] += n
+    counts: Counter[tuple[Cell, str]] = Counter()
+    for (metric, kind, group_names), n in by_groups.items():
         counts[(metric, None, None), kind] += n
-        for (by, _), group_name in zip(groups, named[event], strict=True):
+        for (by, _), group_name in zip(groups, group_names, strict=True):
             counts[(metric, by, group_name), kind] += n
     return counts
 
