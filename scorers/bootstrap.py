@@ -47,7 +47,7 @@ from scorers.units import UNITS, Unit  # noqa: F401 (re-exported)
 
 KINDS = ("tp", "fp", "fn")
 #: Upper bound on the entries of one chunk of the resample index / weights matrix.
-CHUNK_ELEMENTS = 1 << 20
+CHUNK_ELEMENTS = 1 << 19
 #: Upper bound on the resampled values held at once by :func:`f1_intervals` (cells x resamples).
 SAMPLE_ELEMENTS = 1 << 21
 UNLOCATED = -1
@@ -343,10 +343,12 @@ def weights_of(indices: np.ndarray, n_units: int) -> np.ndarray:
     """How often each resample (row) drew each unit: rows x n_units, as float64 for BLAS.
 
     Counts and their weighted sums stay integers far below 2**53, so float64 sums are exact.
+    Counted row by row into the result: no int64 copy of the whole chunk is made on the way.
     """
-    rows = indices.shape[0]
-    flat = (indices + n_units * np.arange(rows)[:, None]).ravel()
-    return np.bincount(flat, minlength=rows * n_units).reshape(rows, n_units).astype(np.float64)
+    weights = np.empty((indices.shape[0], n_units), dtype=np.float64)
+    for row, drawn in zip(weights, indices, strict=True):
+        row[:] = np.bincount(drawn, minlength=n_units)
+    return weights
 
 
 def f1_of(counts: np.ndarray) -> np.ndarray:
