@@ -276,12 +276,12 @@ class CountParts:
 _WIDER = {"B": (2**8 - 1, "i"), "H": (2**16 - 1, "i")}
 
 
-def _numbers(held: array) -> np.ndarray:
+def _numbers(held: array[int]) -> np.ndarray:
     """The array's numbers as a numpy view (no copy; numpy reads the same type codes)."""
     return np.frombuffer(held, dtype=held.typecode)
 
 
-def _appended(held: array, numbers: np.ndarray) -> array:
+def _appended(held: array[int], numbers: np.ndarray) -> array[int]:
     """``held`` with ``numbers`` (non-negative integers) appended, widened first if one does not fit its type."""
     if held.typecode in _WIDER and numbers.size:
         largest, wider = _WIDER[held.typecode]
