@@ -187,8 +187,9 @@ class CountParts:
 
     Why: a streamed run keeps every document's unit counts until the bootstrap, and as one
     ``UnitCounts`` per document (three small numpy arrays, a tuple of cells) they cost several
-    times the memory of the run itself at 10k documents. Here an entry costs 8 bytes (its column
-    and count; the entries are appended unit by unit, so the rows are the lengths), cells are
+    times the memory of the run itself at 10k documents. Here an entry costs 3 bytes (a 2-byte
+    column and a 1-byte count, widened only when a number does not fit; the entries are appended
+    unit by unit, so the rows are the lengths), cells are
     numbered once in first-seen order, and :meth:`table` builds the sparse table straight from
     the arrays: the entries are already in row order, so no second sparse format is made.
     """

@@ -184,3 +184,21 @@ def test_real_textee_scores_a_perfect_prediction_100(tmp_path):
     assert done.returncode == 0, done.stderr
     scores = json.loads(out.read_text())["scores"]
     assert {m: s["f1"] for m, s in scores.items()} == {m: 100.0 for m in ("trigger_id", "trigger_cls", "argument_id", "argument_cls")}
+
+
+def test_readme_quotes_the_kept_benchmark_run():
+    """The README's performance table, command and cold-start line are those of tests/perf/results.json (no hand-copied number)."""
+    from tabulate import tabulate
+
+    run = json.loads((BENCH.parent / "results.json").read_text(encoding="utf-8"))
+    readme = (BENCH.parent.parent.parent / "README.md").read_text(encoding="utf-8")
+    table = tabulate(run["table"]["rows"], headers=run["table"]["headers"], tablefmt="github", disable_numparse=True)
+    assert table in readme
+    command = run["command"].split(" --workdir")[0]
+    assert f"```bash\n{command}\n```" in readme
+    cold = run["cold_start"]
+    assert f"`evbench score` on the bundled gold\n{cold['evbench score (bundled gold)']['median_s']:.3f} s" in readme
+    assert f"`python -c \"import json\"` {cold['python -c ' + chr(39) + 'import json' + chr(39)]['median_s']:.3f} s" in readme
+    for target in run["targets"]:  # every measured target value is quoted in the targets table
+        number = target["value"].split()[0].rstrip("x")
+        assert number in readme, target
