@@ -614,6 +614,24 @@ class CorefTotals:
         return out
 
 
+#: A piece of a partition up to the names of its mentions: key cluster sizes, response cluster
+#: sizes, and the overlaps ((key cluster, response cluster) -> common mentions), sorted.
+_Shape = tuple[tuple[int, ...], tuple[int, ...], tuple[tuple[tuple[int, int], int], ...]]
+
+
+def _shape(al: _Alignment) -> _Shape:
+    return tuple(map(len, al.key)), tuple(map(len, al.response)), tuple(sorted(al.overlap.items()))
+
+
+@dataclasses.dataclass(slots=True)
+class _ShapeTally:
+    """The pieces of one shape: every metric's exact counts of one of them, its three sizes, how many there are."""
+
+    counts: list[ExactCounts]
+    sizes: tuple[int, int, int]  # key mentions, response mentions, common mentions
+    pieces: int = 0
+
+
 def score_pieces(pieces: Iterable[tuple[Partition, Partition]]) -> dict[str, CorefCounts | float]:
     """:func:`score_all` of the union of ``pieces``, computed one piece at a time, with the same bits.
 
@@ -628,16 +646,27 @@ def score_pieces(pieces: Iterable[tuple[Partition, Partition]]) -> dict[str, Cor
     """
     empty = _align((), ())
     sums = {name: [_ExactSum() for _ in metric(empty)] for name, metric in _METRICS_ON_ALIGNMENT.items()}
-    totals = [0, 0, 0]  # key mentions, response mentions, common mentions
-    within = [0, 0, 0]  # pairs among each of those inside pieces
+    # Every metric is a function of the cluster sizes and overlaps alone (not of the mentions), and
+    # most pieces repeat a few shapes (a pair found as a pair, a singleton missed): each shape is
+    # scored once and its exact counts are added times the number of its pieces.
+    tallies: dict[_Shape, _ShapeTally] = {}
     for key, response in pieces:
         al = _align(key, response)
-        for name, metric in _METRICS_ON_ALIGNMENT.items():
-            for total, value in zip(sums[name], metric(al), strict=True):
-                total.add(value)
-        for i, n in enumerate((al.key_mentions, al.response_mentions, sum(al.overlap.values()))):
-            totals[i] += n
-            within[i] += _pairs(n)
+        shape = _shape(al)
+        tally = tallies.get(shape)
+        if tally is None:
+            sizes = (al.key_mentions, al.response_mentions, sum(al.overlap.values()))
+            tally = tallies[shape] = _ShapeTally([metric(al) for metric in _METRICS_ON_ALIGNMENT.values()], sizes)
+        tally.pieces += 1
+    totals = [0, 0, 0]  # key mentions, response mentions, common mentions
+    within = [0, 0, 0]  # pairs among each of those inside pieces
+    for tally in tallies.values():
+        for name, values in zip(_METRICS_ON_ALIGNMENT, tally.counts, strict=True):
+            for total, value in zip(sums[name], values, strict=True):
+                total.add_ratio(value.numerator * tally.pieces, value.denominator)
+        for i, n in enumerate(tally.sizes):
+            totals[i] += n * tally.pieces
+            within[i] += _pairs(n) * tally.pieces
     across = [_pairs(n) - w for n, w in zip(totals, within, strict=True)]
     blanc_counts = sums["blanc"]  # correct_coref, key_coref, correct_coref, response_coref, then the four non-coreference counts
     blanc_counts[4].add(across[2])

@@ -719,5 +719,22 @@ def test_score_pieces_blanc_counts_links_across_pieces_by_hand():
     assert scores == score_all([frozenset("ab"), frozenset("c")], [frozenset("ab"), frozenset("c")])
 
 
+def test_score_pieces_counts_repeated_shapes_once_each_by_hand():
+    """Pieces of one shape under other names are scored once and counted twice. Three pieces:
+    {a,b} | {a},{b} twice (as {a,b} and {c,d}) and {e} | {e}. MUC: key links 1 + 1 + 0 = 2, none kept
+    (recall 0/2); response links 0. B-cubed recall: each of a..d keeps 1/2 of its cluster, e all:
+    (4 * 1/2 + 1) / 5 = 3/5. A distinct name per piece changes nothing."""
+    pieces = [([frozenset("ab")], [frozenset("a"), frozenset("b")]),
+              ([frozenset("cd")], [frozenset("c"), frozenset("d")]),
+              ([frozenset("e")], [frozenset("e")])]
+    scores = score_pieces(pieces)
+    assert (scores["muc"].recall_num, scores["muc"].recall_den, scores["muc"].precision_den) == (0.0, 2.0, 0.0)
+    assert (scores["b3"].recall_num, scores["b3"].recall_den) == (3.0, 5.0)
+    assert scores == score_all([frozenset("ab"), frozenset("cd"), frozenset("e")],
+                               [frozenset("a"), frozenset("b"), frozenset("c"), frozenset("d"), frozenset("e")])
+    renamed = [([frozenset("xy")], [frozenset("x"), frozenset("y")]), ([frozenset("zw")], [frozenset("z"), frozenset("w")]), pieces[2]]
+    assert score_pieces(renamed) == scores
+
+
 def test_score_pieces_of_nothing_is_score_all_of_nothing():
     assert score_pieces([]) == score_all([], [])
